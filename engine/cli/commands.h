@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QStringList>
+
+// The subcommands of the `rivulet` binary. Each takes its own arguments (without the command
+// name) and returns the process exit status.
+namespace Rivulet::Cli {
+
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2, InputSkipped = 3 };
+
+int validateCommand(const QStringList &arguments);
+
+} // namespace Rivulet::Cli

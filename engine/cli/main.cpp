@@ -1,0 +1,54 @@
+// The `rivulet` binary: a thin dispatcher over the engine library's commands.
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+const char *const kUsage =
+    "Usage: rivulet <command> [options]\n"
+    "\n"
+    "Rivulet runs SiddhiQL stream apps and serves them as realtime WebSocket APIs.\n"
+    "\n"
+    "Commands:\n"
+    "  validate FILE...        check apps and print file:line:col: error: message\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help              show this help (rivulet <command> --help for a command)\n"
+    "  -v, --version           show the version\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("rivulet"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Rivulet"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RIVULET_VERSION));
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty()) {
+        std::fputs(kUsage, stderr);
+        return Rivulet::Cli::Usage;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("-h") || command == QLatin1String("--help")
+        || command == QLatin1String("help")) {
+        std::fputs(kUsage, stdout);
+        return Rivulet::Cli::Ok;
+    }
+    if (command == QLatin1String("-v") || command == QLatin1String("--version")
+        || command == QLatin1String("version")) {
+        std::printf("rivulet %s (Qt %s)\n", RIVULET_VERSION, qVersion());
+        return Rivulet::Cli::Ok;
+    }
+    if (command == QLatin1String("validate"))
+        return Rivulet::Cli::validateCommand(args);
+
+    std::fprintf(stderr, "rivulet: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
+    return Rivulet::Cli::Usage;
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "ast.h"
+#include "diagnostic.h"
+#include "semanticmodel.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+namespace Rivulet::Lang {
+
+// The whole front end in one call: lex, parse, analyse.
+struct CompiledApp
+{
+    QByteArray source; // the UTF-8 text the ranges point into
+    QString fileName;
+    std::unique_ptr<Ast::App> app;
+    SemanticModel model;
+    QList<Diagnostic> diagnostics; // sorted by position
+
+    bool hasErrors() const;
+    int errorCount() const;
+    QString name() const; // @App:name, or the file's base name
+};
+
+CompiledApp compileApp(const QByteArray &source, const QString &fileName = {});
+
+} // namespace Rivulet::Lang

@@ -1,0 +1,142 @@
+#include "engine/lang/registry.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace Rivulet::Lang;
+
+class tst_Registry : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void coreBuiltinsArePresent_data();
+    void coreBuiltinsArePresent();
+    void namesAreUnique();
+    void signatures();
+    void closestMatch();
+};
+
+void tst_Registry::coreBuiltinsArePresent_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("name");
+    const char *functions[] = {"UUID",
+                               "cast",
+                               "coalesce",
+                               "convert",
+                               "createSet",
+                               "currentTimeMillis",
+                               "default",
+                               "eventTimestamp",
+                               "ifThenElse",
+                               "instanceOfBoolean",
+                               "instanceOfDouble",
+                               "instanceOfFloat",
+                               "instanceOfInteger",
+                               "instanceOfLong",
+                               "instanceOfString",
+                               "maximum",
+                               "minimum",
+                               "sizeOfSet",
+                               "str:concat",
+                               "str:length",
+                               "str:upper",
+                               "str:lower",
+                               "str:contains",
+                               "str:substr",
+                               "str:replaceAll",
+                               "str:trim",
+                               "str:split",
+                               "math:abs",
+                               "math:round",
+                               "math:floor",
+                               "math:ceil",
+                               "math:sqrt",
+                               "math:power",
+                               "math:log",
+                               "time:currentTimestamp",
+                               "time:dateFormat",
+                               "time:timestampInMilliseconds",
+                               "time:extract"};
+    for (const char *f : functions)
+        QTest::newRow(f) << int(BuiltinKind::Function) << QString::fromLatin1(f);
+    const char *aggregates[] = {"sum",        "count",      "avg",    "min", "max", "distinctCount",
+                                "maxForever", "minForever", "stdDev", "and", "or",  "unionSet"};
+    for (const char *a : aggregates)
+        QTest::newRow(a) << int(BuiltinKind::Aggregate) << QString::fromLatin1(a);
+    const char *windows[] = {"length",
+                             "lengthBatch",
+                             "time",
+                             "timeBatch",
+                             "timeLength",
+                             "externalTime",
+                             "externalTimeBatch",
+                             "session",
+                             "sort",
+                             "cron",
+                             "delay",
+                             "batch",
+                             "expression",
+                             "expressionBatch"};
+    for (const char *w : windows)
+        QTest::newRow(w) << int(BuiltinKind::Window) << QString::fromLatin1(w);
+    for (const char *s : {"http", "websocket-server", "websocket", "inMemory"})
+        QTest::newRow(s) << int(BuiltinKind::Source) << QString::fromLatin1(s);
+    for (const char *s : {"log", "inMemory", "websocket-server", "websocket", "http"})
+        QTest::newRow(s) << int(BuiltinKind::Sink) << QString::fromLatin1(s);
+    for (const char *m : {"json", "text", "csv", "passThrough"}) {
+        QTest::newRow(m) << int(BuiltinKind::SourceMapper) << QString::fromLatin1(m);
+        QTest::newRow(m) << int(BuiltinKind::SinkMapper) << QString::fromLatin1(m);
+    }
+}
+
+void tst_Registry::coreBuiltinsArePresent()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, name);
+    const QString ns = name.contains(u':') ? name.section(u':', 0, 0) : QString();
+    const QString n = name.section(u':', -1);
+    const BuiltinSpec *spec = Registry::builtins().find(BuiltinKind(kind), ns, n);
+    QVERIFY2(spec, qPrintable(name));
+    QVERIFY(!spec->doc.isEmpty());
+}
+
+void tst_Registry::namesAreUnique()
+{
+    QSet<QString> seen;
+    for (const BuiltinSpec &s : Registry::builtins().specs()) {
+        const QString key = QString::number(int(s.kind)) + s.qualifiedName().toLower();
+        QVERIFY2(!seen.contains(key), qPrintable(s.qualifiedName()));
+        seen.insert(key);
+        for (int i = 0; i + 1 < s.params.size(); ++i)
+            QVERIFY2(!s.params[i].repeating, qPrintable(s.qualifiedName()));
+    }
+}
+
+void tst_Registry::signatures()
+{
+    const BuiltinSpec *length =
+        Registry::builtins().find(BuiltinKind::Window, QString(), QStringLiteral("length"));
+    QCOMPARE(length->signature(), QStringLiteral("length(int window.length)"));
+    const BuiltinSpec *substr = Registry::builtins().find(
+        BuiltinKind::Function, QStringLiteral("str"), QStringLiteral("substr"));
+    QCOMPARE(
+        substr->signature(),
+        QStringLiteral("str:substr(string input.value, int begin.index, [int length]) -> string"));
+    QVERIFY(substr->acceptsCount(2));
+    QVERIFY(substr->acceptsCount(3));
+    QVERIFY(!substr->acceptsCount(4));
+}
+
+void tst_Registry::closestMatch()
+{
+    QCOMPARE(Rivulet::Lang::closestMatch(QStringLiteral("TempStrem"),
+                                         {QStringLiteral("TempStream"), QStringLiteral("Other")}),
+             QStringLiteral("TempStream"));
+    QCOMPARE(Rivulet::Lang::closestMatch(QStringLiteral("zzz"), {QStringLiteral("TempStream")}),
+             QString());
+}
+
+QTEST_APPLESS_MAIN(tst_Registry)
+#include "tst_registry.moc"
