@@ -9,5 +9,6 @@ namespace Rivulet::Cli {
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2, InputSkipped = 3 };
 
 int validateCommand(const QStringList &arguments);
+int runCommand(const QStringList &arguments);
 
 } // namespace Rivulet::Cli

@@ -15,6 +15,7 @@ const char *const kUsage =
     "\n"
     "Commands:\n"
     "  validate FILE...        check apps and print file:line:col: error: message\n"
+    "  run APP... [--events F] run apps; with --events, replay JSON lines and print outputs\n"
     "\n"
     "Options:\n"
     "  -h, --help              show this help (rivulet <command> --help for a command)\n"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
     }
     if (command == QLatin1String("validate"))
         return Rivulet::Cli::validateCommand(args);
+    if (command == QLatin1String("run"))
+        return Rivulet::Cli::runCommand(args);
 
     std::fprintf(stderr, "rivulet: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return Rivulet::Cli::Usage;

@@ -1,0 +1,213 @@
+#include "commands.h"
+#include "engine/runtime/eventjson.h"
+
+#include "engine/runtime/appruntime.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTextStream>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace Rivulet::Cli {
+
+using namespace Rivulet::Runtime;
+
+namespace {
+
+// Prints compiler-style diagnostics to stderr.
+void printDiagnostics(const QList<Lang::Diagnostic> &diagnostics)
+{
+    for (const Lang::Diagnostic &d : diagnostics) {
+        QString text = d.toText();
+        std::fprintf(stderr, "%s\n", qPrintable(text));
+    }
+}
+
+// The black-box mode: replay JSON lines in playback time, print every event inserted into a
+// stream as JSON lines, exit.
+int replay(AppRuntime &app, const QString &eventsPath, const QStringList &emit)
+{
+    QFile in;
+    if (eventsPath == QLatin1String("-")) {
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "rivulet run: cannot read standard input\n");
+            return Usage;
+        }
+    } else {
+        in.setFileName(eventsPath);
+        if (!in.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "rivulet run: cannot read %s: %s\n", qPrintable(eventsPath),
+                         qPrintable(in.errorString()));
+            return Usage;
+        }
+    }
+    const QString label = eventsPath == QLatin1String("-") ? QStringLiteral("<stdin>") : eventsPath;
+
+    // Which streams to print: those named by --emit, else every stream some query inserts into
+    // (and fault streams).
+    QStringList streams;
+    if (!emit.isEmpty()) {
+        for (const QString &s : emit) {
+            if (!app.junction(s)) {
+                std::fprintf(stderr,
+                             "rivulet run: --emit names unknown stream '%s' (streams: %s)\n",
+                             qPrintable(s), qPrintable(app.streams().join(QStringLiteral(", "))));
+                return Usage;
+            }
+            streams << s;
+        }
+    } else {
+        QSet<QString> targets;
+        auto collect = [&](const Lang::Ast::Query &q) {
+            if (q.output.kind == Lang::Ast::QueryOutput::Insert && !q.output.target.inner)
+                targets.insert(q.output.target.name);
+        };
+        for (const auto &e : app.compiled().app->executions) {
+            if (e.query)
+                collect(*e.query);
+            if (e.partition) {
+                for (const auto &q : e.partition->queries)
+                    collect(*q);
+            }
+        }
+        for (const Lang::Schema *s : app.compiled().model.schemas()) {
+            if (s->kind == Lang::SchemaKind::FaultStream
+                || (targets.contains(s->name) && app.junction(s->name)))
+                streams << s->name;
+        }
+    }
+    const bool interactive = isatty(fileno(stdout));
+    for (const QString &s : std::as_const(streams)) {
+        app.addStreamCallback(s, [s, interactive](const EventChunk &chunk) {
+            for (const Event *e : chunk.events) {
+                if (e->type != EventType::Current && e->type != EventType::Expired)
+                    continue;
+                const QByteArray line = eventToJsonLine(s, *e);
+                std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+            }
+            if (interactive)
+                std::fflush(stdout);
+        });
+    }
+    app.start();
+
+    int lineNo = 0;
+    int skipped = 0;
+    while (!in.atEnd()) {
+        QByteArray line = in.readLine();
+        ++lineNo;
+        line = line.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || line.startsWith("//"))
+            continue;
+        QString error;
+        if (!replayLine(app, line, &error)) {
+            std::fprintf(stderr, "%s:%d: %s\n", qPrintable(label), lineNo, qPrintable(error));
+            ++skipped;
+        }
+    }
+    app.shutdown();
+    std::fflush(stdout);
+    return skipped > 0 ? InputSkipped : Ok;
+}
+
+} // namespace
+
+int runCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs SiddhiQL apps.\n\n"
+        "With --events, replays JSON lines in playback time and prints every event inserted into a "
+        "stream as JSON lines, then exits:\n"
+        "  in:  {\"stream\":\"S\",\"timestamp\":1000,\"data\":[\"IBM\",75.6,100]}  or  "
+        "{\"time\":6000}\n"
+        "  out: "
+        "{\"stream\":\"Out\",\"timestamp\":1000,\"type\":\"current\",\"data\":[\"IBM\",75.6]}\n"
+        "Exit status: 0, 1 when an app does not validate, 2 for bad usage, 3 when an input line "
+        "was skipped."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("events"),
+                      QStringLiteral("Replay events from FILE (- for standard input)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("emit"),
+                      QStringLiteral("Print only these streams (comma-separated)."),
+                      QStringLiteral("A,B")});
+    parser.addOption({QStringLiteral("log-level"),
+                      QStringLiteral("TRACE, DEBUG, INFO (default), WARN or ERROR."),
+                      QStringLiteral("LEVEL"), QStringLiteral("INFO")});
+    parser.addPositionalArgument(QStringLiteral("APP"), QStringLiteral("SiddhiQL apps (.siddhi)"),
+                                 QStringLiteral("APP..."));
+    QStringList argv = arguments;
+    argv.prepend(QStringLiteral("rivulet run"));
+    if (!parser.parse(argv)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(parser.errorText()));
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return Ok;
+    }
+    const QStringList apps = parser.positionalArguments();
+    if (apps.isEmpty()) {
+        std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi [--events FILE]\n",
+                   stderr);
+        return Usage;
+    }
+    LogLevel minLevel = LogLevel::Info;
+    if (!parseLogLevel(parser.value(QStringLiteral("log-level")), &minLevel)) {
+        std::fprintf(stderr, "rivulet run: unknown log level '%s'\n",
+                     qPrintable(parser.value(QStringLiteral("log-level"))));
+        return Usage;
+    }
+    const bool replayMode = parser.isSet(QStringLiteral("events"));
+    if (replayMode && apps.size() != 1) {
+        std::fputs("rivulet run: --events replays into one app\n", stderr);
+        return Usage;
+    }
+
+    Engine::Options options;
+    options.clock = replayMode ? ClockMode::Playback : ClockMode::Wall;
+    options.logger = [minLevel](LogLevel level, const QString &app, const QString &message) {
+        if (int(level) < int(minLevel))
+            return;
+        std::fprintf(stderr, "[%s] %s: %s\n", qPrintable(logLevelName(level)), qPrintable(app),
+                     qPrintable(message));
+    };
+    Engine engine(options);
+    std::vector<std::unique_ptr<AppRuntime>> runtimes;
+    bool failed = false;
+    for (const QString &path : apps) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "rivulet run: cannot read %s: %s\n", qPrintable(path),
+                         qPrintable(f.errorString()));
+            return Usage;
+        }
+        QList<Lang::Diagnostic> diagnostics;
+        auto app = engine.createApp(f.readAll(), path, &diagnostics);
+        if (!app) {
+            printDiagnostics(diagnostics);
+            failed = true;
+            continue;
+        }
+        runtimes.push_back(std::move(app));
+    }
+    if (failed)
+        return Failed;
+    if (replayMode)
+        return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
+                      parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
+    std::fputs("rivulet run: serving apps needs the I/O layer (sources and sinks); use --events to "
+               "replay\n",
+               stderr);
+    return Usage;
+}
+
+} // namespace Rivulet::Cli

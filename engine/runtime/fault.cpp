@@ -1,0 +1,35 @@
+#include "fault.h"
+
+#include "appcontext.h"
+#include "processor.h"
+
+namespace Rivulet::Runtime {
+
+void FaultHandler::fail(const Event *event, const QString &message) const
+{
+    if (!m_app)
+        return;
+    StreamJunction *fault = m_source ? m_source->faultJunction : nullptr;
+    if (!fault || !event || event->layout != m_source->layout()) {
+        m_app->reportError(m_where, message);
+        return;
+    }
+    ++m_app->errors;
+    // !S carries S's attributes and _error.
+    EventLayout *layout = fault->layout();
+    Event *f = layout->allocate();
+    f->timestamp = event->timestamp;
+    for (int i = 0; i < event->size && i < layout->size() - 1; ++i)
+        layout->set(f, i, event->value(i), event->isNull(i));
+    auto *error = new TextObject(message);
+    Value v;
+    v.o = error;
+    layout->set(f, layout->size() - 1, v);
+    error->deref();
+    EventChunk chunk;
+    chunk.add(f);
+    fault->send(chunk);
+    layout->release(f);
+}
+
+} // namespace Rivulet::Runtime

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "aggregators.h"
+#include "expression.h"
+#include "processor.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace Rivulet::Runtime {
+
+// The select clause of a query: projection, aggregates per group, having, order by, limit and
+// offset. Follows Siddhi's QuerySelector: in a batch chunk (from a batch window) it emits the
+// last result of each group; otherwise one result per event. Output events belong to the
+// selector and are released when the stages after it return.
+class QuerySelector final : public Processor
+{
+public:
+    struct Projection
+    {
+        EvaluatorPtr evaluator;
+    };
+    struct AggregateCall
+    {
+        std::unique_ptr<AggregatorFactory> factory;
+        EvaluatorPtr argument; // null for count()
+    };
+    struct OrderKey
+    {
+        int outputIndex = -1;   // an output attribute, or
+        EvaluatorPtr evaluator; // an input expression
+        AttrType type = AttrType::Unknown;
+        bool descending = false;
+    };
+
+    QuerySelector(AppContext *app, std::shared_ptr<EventLayout> outputLayout, int slotCount);
+    ~QuerySelector() override;
+
+    // Configuration, filled by the query builder.
+    std::vector<AggregateCall> aggregates;
+    std::vector<Projection> projections;
+    std::vector<EvaluatorPtr> groupBy;
+    EvaluatorPtr having;
+    std::vector<OrderKey> orderBy;
+    int64_t limit = -1;
+    int64_t offset = -1;
+    bool currentOn = true;
+    bool expiredOn = false;
+    // select * over one input of the same shape, nothing else: events pass through untouched.
+    bool passThrough = false;
+    std::vector<bool> collectionSlots;
+
+    // The evaluator that reads aggregate i of the group being processed.
+    EvaluatorPtr aggregateResult(int index, AttrType type);
+
+    EventLayout *outputLayout() const { return m_layout.get(); }
+
+    void process(EventChunk &chunk) override;
+    void processStates(StateChunk &chunk);
+
+private:
+    struct Group
+    {
+        std::vector<std::unique_ptr<Aggregator>> aggregators;
+    };
+    struct Row
+    {
+        Event *const *slots;
+        const std::vector<Event *> *collections;
+        int64_t timestamp;
+        EventType type;
+    };
+    struct KeyHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    struct KeyEqual
+    {
+        using is_transparent = void;
+        bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+    };
+    class AggregateResultNode;
+    friend class AggregateResultNode;
+
+    template<class RowAt>
+    void run(size_t count, bool batch, RowAt rowAt);
+    Group *groupFor(const EvalContext &ctx, std::string *key);
+    void updateAggregates(Group &group, const EvalContext &ctx, EventType type);
+    void resetAll();
+    Event *buildOutput(const EvalContext &ctx, const Row &row);
+    void finish(bool batch);
+
+    AppContext *m_app;
+    std::shared_ptr<EventLayout> m_layout;
+    int m_slotCount;
+    Group m_single; // no group by
+    std::unordered_map<std::string, std::unique_ptr<Group>, KeyHash, KeyEqual> m_groups;
+    const Group *m_current = nullptr;
+    std::string m_keyBuffer;
+    EventChunk m_out;
+    std::vector<Event *> m_owned;
+    TempPool m_temps;
+};
+
+} // namespace Rivulet::Runtime
