@@ -1,5 +1,6 @@
 #include "appruntime.h"
 
+#include "features.h"
 #include "querybuilder.h"
 #include "table.h"
 #include "window.h"
@@ -205,9 +206,12 @@ AppRuntime::~AppRuntime()
 {
     shutdown();
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    m_partitions.clear();
     m_queries.clear();
+    m_triggers.clear();
+    m_aggregations.clear();
+    m_namedWindows.clear();
     m_inputHandlers.clear();
-    m_windows.clear();
     m_tables.clear();
     m_junctions.clear();
 }
@@ -240,9 +244,10 @@ Table *AppRuntime::table(const QString &name) const
     return m_tables.value(name).get();
 }
 
-WindowProcessor *AppRuntime::namedWindow(const QString &name) const
+void AppRuntime::addQuery(std::unique_ptr<QueryRuntime> query)
 {
-    return m_windows.value(name).get();
+    m_queryNames << query->name;
+    m_queries.push_back(std::move(query));
 }
 
 int AppRuntime::addStreamCallback(const QString &stream, StreamJunction::Callback callback)
@@ -348,7 +353,8 @@ bool AppRuntime::build(QList<Lang::Diagnostic> *diagnostics)
     int index = 0;
     for (const ExecutionElement &e : m_compiled.app->executions) {
         if (e.partition) {
-            fail(e.partition->range, QStringLiteral("partitions are not implemented yet"));
+            if (!buildPartition(*this, builder, *e.partition, &index))
+                ok = false;
             continue;
         }
         const Query &q = *e.query;
@@ -421,6 +427,7 @@ void AppRuntime::start()
         };
         m_timerThread = std::thread([this] { timerLoop(); });
     }
+    startTriggers(*this);
 }
 
 void AppRuntime::shutdown()
@@ -430,6 +437,7 @@ void AppRuntime::shutdown()
         if (!m_running)
             return;
         m_running = false;
+        stopTriggers(*this);
     }
     if (m_timerThread.joinable()) {
         {

@@ -22,7 +22,12 @@ namespace Rivulet::Runtime {
 
 class AppRuntime;
 class QueryRuntime;
+class Aggregation;
+class NamedWindow;
+class PartitionRuntime;
+class QueryBuilder;
 class Table;
+class Trigger;
 class WindowProcessor;
 
 enum class ClockMode {
@@ -82,7 +87,8 @@ public:
         return m_junctions.value(stream).get();
     }
     Table *table(const QString &name) const;
-    WindowProcessor *namedWindow(const QString &name) const;
+    NamedWindow *namedWindow(const QString &name) const { return m_namedWindows.value(name).get(); }
+    Aggregation *aggregation(const QString &name) const { return m_aggregations.value(name).get(); }
 
     // Events of a stream, in Siddhi's delivery order (after the queries that read it).
     int addStreamCallback(const QString &stream, StreamJunction::Callback callback);
@@ -110,6 +116,13 @@ public:
 private:
     friend class Engine;
     friend class QueryBuilder;
+    // The features built in their own files (see features.h) keep their parts here.
+    friend bool buildNamedWindow(AppRuntime &, QueryBuilder &, const Lang::Ast::Definition &);
+    friend bool buildTrigger(AppRuntime &, QueryBuilder &, const Lang::Ast::Definition &);
+    friend bool buildAggregation(AppRuntime &, QueryBuilder &, const Lang::Ast::Definition &);
+    friend bool buildPartition(AppRuntime &, QueryBuilder &, const Lang::Ast::Partition &, int *);
+    friend void startTriggers(AppRuntime &);
+    friend void stopTriggers(AppRuntime &);
     AppRuntime(Lang::CompiledApp compiled, ClockMode mode);
     bool build(QList<Lang::Diagnostic> *diagnostics);
     void timerLoop();
@@ -122,9 +135,22 @@ private:
 
     QHash<QString, std::shared_ptr<StreamJunction>> m_junctions;
     QHash<QString, std::shared_ptr<Table>> m_tables;
-    QHash<QString, std::shared_ptr<WindowProcessor>> m_windows;
+    QHash<QString, std::shared_ptr<NamedWindow>> m_namedWindows;
+    QHash<QString, std::shared_ptr<Aggregation>> m_aggregations;
+    std::vector<std::shared_ptr<Trigger>> m_triggers;
+    std::vector<std::shared_ptr<PartitionRuntime>> m_partitions;
     QHash<QString, std::shared_ptr<InputHandler>> m_inputHandlers;
     std::vector<std::unique_ptr<QueryRuntime>> m_queries;
+
+public:
+    // Adds a built query (partitions build theirs per key).
+    void addQuery(std::unique_ptr<QueryRuntime> query);
+    void addJunction(const QString &name, std::shared_ptr<StreamJunction> junction)
+    {
+        m_junctions.insert(name, std::move(junction));
+    }
+
+private:
     QStringList m_queryNames;
 
     bool m_running = false;
