@@ -45,10 +45,19 @@ void InputHandler::send(Event *event)
     std::lock_guard<std::recursive_mutex> lock(m_app->mutex());
     m_app->beforeEvent(event->timestamp);
     event->type = EventType::Current;
-    EventChunk chunk;
-    chunk.add(event);
     ++m_app->context().processed;
-    m_junction->send(chunk);
+    // A reused one-event chunk: no allocation per send. A callback that sends into this same
+    // stream while we deliver gets a chunk of its own.
+    if (m_sending) {
+        EventChunk chunk;
+        chunk.add(event);
+        m_junction->send(chunk);
+        return;
+    }
+    m_sending = true;
+    m_single.events.assign(1, event);
+    m_junction->send(m_single);
+    m_sending = false;
 }
 
 void InputHandler::send(std::vector<Event *> &events)

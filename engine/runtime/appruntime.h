@@ -63,6 +63,8 @@ private:
     AppRuntime *m_app;
     StreamJunction *m_junction;
     Event *m_scratch = nullptr;
+    EventChunk m_single;
+    bool m_sending = false;
 };
 
 // One running SiddhiQL app: its streams, tables, windows and queries, built once from the

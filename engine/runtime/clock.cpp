@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <limits>
 
 namespace Rivulet::Runtime {
@@ -16,41 +17,41 @@ int64_t WallClock::now() const
 
 void Scheduler::notifyAt(TimerTarget *target, int64_t at)
 {
-    // One pending timer per target and time is enough.
-    auto range = m_timers.equal_range(at);
-    for (auto it = range.first; it != range.second; ++it) {
-        if (it->second == target)
-            return;
-    }
-    const bool earliest = m_timers.empty() || at < m_timers.begin()->first;
-    m_timers.emplace(at, target);
+    const bool earliest = m_timers.empty() || at < m_timers.front().at;
+    m_timers.push_back({at, m_seq++, target});
+    std::push_heap(m_timers.begin(), m_timers.end(), std::greater<Timer>());
     if (earliest && onChange)
         onChange();
 }
 
 void Scheduler::cancel(TimerTarget *target)
 {
-    for (auto it = m_timers.begin(); it != m_timers.end();) {
-        if (it->second == target)
-            it = m_timers.erase(it);
-        else
-            ++it;
-    }
+    m_timers.erase(std::remove_if(m_timers.begin(), m_timers.end(),
+                                  [target](const Timer &t) { return t.target == target; }),
+                   m_timers.end());
+    std::make_heap(m_timers.begin(), m_timers.end(), std::greater<Timer>());
 }
 
 int64_t Scheduler::nextTime() const
 {
-    return m_timers.empty() ? std::numeric_limits<int64_t>::max() : m_timers.begin()->first;
+    return m_timers.empty() ? std::numeric_limits<int64_t>::max() : m_timers.front().at;
 }
 
 bool Scheduler::popDue(int64_t until, TimerTarget **target, int64_t *at)
 {
-    if (m_timers.empty() || m_timers.begin()->first > until)
+    if (m_timers.empty() || m_timers.front().at > until)
         return false;
-    auto it = m_timers.begin();
-    *at = it->first;
-    *target = it->second;
-    m_timers.erase(it);
+    std::pop_heap(m_timers.begin(), m_timers.end(), std::greater<Timer>());
+    const Timer t = m_timers.back();
+    m_timers.pop_back();
+    // Drop later copies of the same request.
+    while (!m_timers.empty() && m_timers.front().at == t.at
+           && m_timers.front().target == t.target) {
+        std::pop_heap(m_timers.begin(), m_timers.end(), std::greater<Timer>());
+        m_timers.pop_back();
+    }
+    *at = t.at;
+    *target = t.target;
     return true;
 }
 

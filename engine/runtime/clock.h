@@ -4,8 +4,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
+#include <vector>
 
 namespace Rivulet::Runtime {
 
@@ -64,7 +63,18 @@ public:
     std::function<void()> onChange; // wakes the timer thread when an earlier time is asked for
 
 private:
-    std::multimap<int64_t, TimerTarget *> m_timers;
+    struct Timer
+    {
+        int64_t at;
+        uint64_t seq; // keeps timers of one time in the order they were asked for
+        TimerTarget *target;
+        bool operator>(const Timer &o) const { return at != o.at ? at > o.at : seq > o.seq; }
+    };
+    // A binary min-heap: asking for a time is a push without allocation in steady state.
+    // The same target may be asked for the same time twice; firing it twice is harmless
+    // (targets check what is due), so no duplicate search on the hot path.
+    std::vector<Timer> m_timers;
+    uint64_t m_seq = 0;
 };
 
 } // namespace Rivulet::Runtime

@@ -50,8 +50,19 @@ void QuerySelector::resetAll()
 {
     for (auto &a : m_single.aggregators)
         a->reset();
-    // A reset empties every group: forget them (Siddhi destroys empty group states).
-    m_groups.clear();
+    // A reset empties every group (Siddhi destroys empty group states). Groups used in the
+    // batch just ended are reset in place and kept for the next one; groups idle for a whole
+    // batch are forgotten, so memory follows the live keys.
+    for (auto it = m_groups.begin(); it != m_groups.end();) {
+        if (it->second->generation + 1 < m_generation) {
+            it = m_groups.erase(it);
+            continue;
+        }
+        for (auto &a : it->second->aggregators)
+            a->reset();
+        ++it;
+    }
+    ++m_generation;
 }
 
 void QuerySelector::updateAggregates(Group &group, const EvalContext &ctx, EventType type)
@@ -76,13 +87,20 @@ void QuerySelector::updateAggregates(Group &group, const EvalContext &ctx, Event
 QuerySelector::Group *QuerySelector::groupFor(const EvalContext &ctx, std::string *key)
 {
     key->clear();
+    uint64_t h = 0x9E3779B97F4A7C15ull;
     for (const EvaluatorPtr &g : groupBy) {
         Value v;
         if (!g->eval(ctx, v)) {
             key->push_back('\0');
+            h = (h ^ 0x5bd1e995u) * 0xff51afd7ed558ccdull;
             continue;
         }
         key->push_back('\1');
+        h = (h
+             ^ (g->type() == AttrType::Float ? hashValue(AttrType::Double, Value::ofDouble(v.f))
+                                             : hashValue(g->type(), v)))
+            * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
         switch (g->type()) {
         case AttrType::String: {
             const uint32_t n = uint32_t(v.s->size);
@@ -111,9 +129,11 @@ QuerySelector::Group *QuerySelector::groupFor(const EvalContext &ctx, std::strin
             break;
         }
     }
-    auto it = m_groups.find(std::string_view(*key));
+    m_keyHash = size_t(h);
+    auto it = m_groups.find(LookupKey{std::string_view(*key), m_keyHash});
     if (it == m_groups.end())
-        it = m_groups.emplace(*key, std::make_unique<Group>()).first;
+        it = m_groups.emplace(StoredKey{*key, m_keyHash}, std::make_unique<Group>()).first;
+    it->second->generation = m_generation;
     return it->second.get();
 }
 
@@ -142,7 +162,7 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
     ctx.temps = &m_temps;
 
     // Batch mode: the last output of each group, in the order groups first appeared.
-    std::unordered_map<std::string, size_t> batchKeys;
+    ++m_batchRound;
     Event *lastBatchEvent = nullptr;
 
     for (size_t i = 0; i < count; ++i) {
@@ -179,7 +199,8 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
                 for (const auto &a : group->aggregators)
                     empty = empty && a->isEmpty();
                 if (empty)
-                    m_groups.erase(m_groups.find(std::string_view(m_keyBuffer)));
+                    m_groups.erase(
+                        m_groups.find(LookupKey{std::string_view(m_keyBuffer), m_keyHash}));
             }
             continue;
         }
@@ -197,7 +218,7 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
             keep = having->test(ctx);
         }
         m_temps.clear();
-        if (grouped && row.type == EventType::Expired && hasAggregates) {
+        if (grouped && !batchMode && row.type == EventType::Expired && hasAggregates) {
             // The last event of a group left the window: forget the group, so that memory
             // follows the window and not the history.
             bool empty = true;
@@ -205,7 +226,7 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
                 empty = empty && a->isEmpty();
             if (empty) {
                 m_current = nullptr;
-                m_groups.erase(m_groups.find(std::string_view(m_keyBuffer)));
+                m_groups.erase(m_groups.find(LookupKey{std::string_view(m_keyBuffer), m_keyHash}));
             }
         }
         if (!keep)
@@ -218,11 +239,13 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
             lastBatchEvent = out;
             continue;
         }
-        const auto [it, inserted] = batchKeys.emplace(m_keyBuffer, m_out.size());
-        if (inserted)
+        if (group->batchRound != m_batchRound) {
+            group->batchRound = m_batchRound;
+            group->batchSlot = m_out.size();
             m_out.add(out);
-        else
-            m_out.events[it->second] = out;
+        } else {
+            m_out.events[group->batchSlot] = out;
+        }
     }
     m_current = nullptr;
 

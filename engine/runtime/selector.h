@@ -65,6 +65,9 @@ private:
     struct Group
     {
         std::vector<std::unique_ptr<Aggregator>> aggregators;
+        uint64_t generation = 0; // the reset generation that last used it
+        uint64_t batchRound = 0; // batch mode: the round in which batchSlot is valid
+        size_t batchSlot = 0;    // batch mode: where its output sits in the output chunk
     };
     struct Row
     {
@@ -73,15 +76,30 @@ private:
         int64_t timestamp;
         EventType type;
     };
+    // Group keys: the encoded values, with a hash computed while encoding (strings bring
+    // their cached hash), so a lookup hashes nothing twice.
+    struct StoredKey
+    {
+        std::string bytes;
+        size_t hash;
+    };
+    struct LookupKey
+    {
+        std::string_view bytes;
+        size_t hash;
+    };
     struct KeyHash
     {
         using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        size_t operator()(const StoredKey &k) const { return k.hash; }
+        size_t operator()(const LookupKey &k) const { return k.hash; }
     };
     struct KeyEqual
     {
         using is_transparent = void;
-        bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+        bool operator()(const StoredKey &a, const StoredKey &b) const { return a.bytes == b.bytes; }
+        bool operator()(const StoredKey &a, const LookupKey &b) const { return a.bytes == b.bytes; }
+        bool operator()(const LookupKey &a, const StoredKey &b) const { return a.bytes == b.bytes; }
     };
     class AggregateResultNode;
     friend class AggregateResultNode;
@@ -98,8 +116,11 @@ private:
     std::shared_ptr<EventLayout> m_layout;
     int m_slotCount;
     Group m_single; // no group by
-    std::unordered_map<std::string, std::unique_ptr<Group>, KeyHash, KeyEqual> m_groups;
+    std::unordered_map<StoredKey, std::unique_ptr<Group>, KeyHash, KeyEqual> m_groups;
+    size_t m_keyHash = 0;
     const Group *m_current = nullptr;
+    uint64_t m_generation = 1; // bumped by every reset (batch windows)
+    uint64_t m_batchRound = 0;
     std::string m_keyBuffer;
     EventChunk m_out;
     std::vector<Event *> m_owned;

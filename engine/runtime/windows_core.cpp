@@ -168,10 +168,7 @@ public:
                 continue;
             Event *clone = cloneAs(e, EventType::Expired);
             m_queue.push_back(clone);
-            if (m_lastTimestamp < clone->timestamp) {
-                m_app->scheduler.notifyAt(this, clone->timestamp + m_time);
-                m_lastTimestamp = clone->timestamp;
-            }
+            scheduleExpiry();
             m_out.add(e);
         }
         emit(false);
@@ -182,13 +179,26 @@ public:
     }
 
 protected:
-    void timerTick(int64_t) override
+    void timerTick(int64_t at) override
     {
+        if (at == m_timerAt)
+            m_timerAt = -1;
         expire(now());
+        scheduleExpiry();
         emit(false);
     }
 
 private:
+    // Siddhi asks for a timer at every event's expiry; one timer for the oldest event does the
+    // same work (expiry stops at the first event not due, in arrival order) without a timer
+    // per event.
+    void scheduleExpiry()
+    {
+        if (m_timerAt != -1 || m_queue.empty())
+            return;
+        m_timerAt = m_queue.front()->timestamp + m_time;
+        m_app->scheduler.notifyAt(this, m_timerAt);
+    }
     void expire(int64_t t)
     {
         while (!m_queue.empty() && m_queue.front()->timestamp - t + m_time <= 0) {
@@ -200,7 +210,7 @@ private:
         }
     }
     int64_t m_time;
-    int64_t m_lastTimestamp = std::numeric_limits<int64_t>::min();
+    int64_t m_timerAt = -1;
     std::deque<Event *> m_queue;
 };
 
