@@ -1,7 +1,15 @@
 #include "commands.h"
 #include "engine/runtime/eventjson.h"
 
+#include "engine/io/iocontext.h"
+#include "engine/io/ioruntime.h"
 #include "engine/runtime/appruntime.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <fcntl.h>
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -117,6 +125,82 @@ int replay(AppRuntime &app, const QString &eventsPath, const QStringList &emit)
     return skipped > 0 ? InputSkipped : Ok;
 }
 
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char c = char(signal);
+    const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+    (void)n;
+}
+
+// The service mode: start every app with its sources and sinks, serve until SIGINT/SIGTERM,
+// then stop accepting, drain, close clients with 1001 and exit 0.
+int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &paths,
+          Io::IoContext &context)
+{
+    std::vector<std::unique_ptr<Io::IoRuntime>> ios;
+    bool failed = false;
+    for (size_t i = 0; i < apps.size(); ++i) {
+        auto io = std::make_unique<Io::IoRuntime>(*apps[i], context);
+        QList<Lang::Diagnostic> diagnostics;
+        if (!io->build(&diagnostics)) {
+            printDiagnostics(diagnostics);
+            failed = true;
+        }
+        ios.push_back(std::move(io));
+    }
+    if (failed)
+        return Failed;
+    for (size_t i = 0; i < ios.size(); ++i) {
+        QString error;
+        if (!ios[i]->start(&error)) {
+            std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
+            for (size_t j = 0; j < i; ++j)
+                ios[j]->stop();
+            return Failed;
+        }
+        QStringList endpoints;
+        for (const auto &s : ios[i]->sources())
+            endpoints << QStringLiteral("%1 source %2").arg(s->config().type, s->endpoint());
+        for (const auto &s : ios[i]->sinks())
+            endpoints << QStringLiteral("%1 sink %2").arg(s->config().type, s->endpoint());
+        context.log(LogLevel::Info, apps[i]->name(),
+                    QStringLiteral("started from %1%2")
+                        .arg(paths.value(int(i)),
+                             endpoints.isEmpty()
+                                 ? QString()
+                                 : QStringLiteral("; ") + endpoints.join(QStringLiteral("; "))));
+    }
+
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        struct sigaction sa
+        {};
+        sa.sa_handler = onSignal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
+    }
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    int received = 0;
+    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier,
+                     [&received](QSocketDescriptor, QSocketNotifier::Type) {
+                         char c = 0;
+                         while (::read(g_signalPipe[0], &c, 1) == 1)
+                             received = c;
+                         QCoreApplication::quit();
+                     });
+    QCoreApplication::exec();
+    const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
+    for (size_t i = 0; i < ios.size(); ++i) {
+        ios[i]->stop();
+        context.log(LogLevel::Info, apps[i]->name(),
+                    QStringLiteral("stopped (%1)").arg(QLatin1String(name)));
+    }
+    return Ok;
+}
+
 } // namespace
 
 int runCommand(const QStringList &arguments)
@@ -181,6 +265,8 @@ int runCommand(const QStringList &arguments)
                      qPrintable(message));
     };
     Engine engine(options);
+    Io::IoContext context;
+    context.logger = options.logger;
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
     bool failed = false;
     for (const QString &path : apps) {
@@ -204,10 +290,7 @@ int runCommand(const QStringList &arguments)
     if (replayMode)
         return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
                       parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
-    std::fputs("rivulet run: serving apps needs the I/O layer (sources and sinks); use --events to "
-               "replay\n",
-               stderr);
-    return Usage;
+    return serve(runtimes, apps, context);
 }
 
 } // namespace Rivulet::Cli

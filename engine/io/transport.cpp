@@ -1,0 +1,158 @@
+#include "transport.h"
+
+#include "iocontext.h"
+#include "transports.h"
+
+#include "engine/runtime/appruntime.h"
+
+namespace Rivulet::Io {
+
+using namespace Runtime;
+
+QString TransportConfig::option(const char *key, const QString &fallback) const
+{
+    const auto it = options.constFind(QString::fromLatin1(key));
+    return it == options.constEnd() ? fallback : *it;
+}
+
+bool TransportConfig::boolOption(const char *key, bool fallback) const
+{
+    const QString v = option(key);
+    if (v.isEmpty())
+        return fallback;
+    return v.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
+}
+
+int TransportConfig::intOption(const char *key, int fallback) const
+{
+    bool ok = false;
+    const int v = option(key).toInt(&ok);
+    return ok ? v : fallback;
+}
+
+QString TransportConfig::where() const
+{
+    return QStringLiteral("@%1(type='%2') on stream %3 (%4:%5)")
+        .arg(kind, type, stream, file.isEmpty() ? app : file)
+        .arg(range.line);
+}
+
+// ---- Source ---------------------------------------------------------------------------------
+
+Source::Source(TransportConfig config, AppRuntime *app, InputHandler *input, IoContext *context)
+    : m_config(std::move(config))
+    , m_app(app)
+    , m_input(input)
+    , m_context(context)
+{
+    const EventLayout *l = input->layout();
+    m_layout = std::make_unique<EventLayout>(l->types(), l->names());
+}
+
+Source::~Source()
+{
+    for (Event *e : m_batch)
+        m_layout->release(e);
+}
+
+bool Source::deliver(const QByteArray &message, QString *error, int *events)
+{
+    std::lock_guard<std::mutex> lock(m_deliverMutex);
+    m_batch.clear();
+    QString mapError;
+    const bool ok = m_mapper->map(message, *m_layout, m_batch, &mapError);
+    if (events)
+        *events = int(m_batch.size());
+    if (!m_batch.empty()) {
+        const int64_t now = m_app->currentTime();
+        for (Event *e : m_batch)
+            e->timestamp = now;
+        m_input->send(m_batch);
+        m_received += qint64(m_batch.size());
+        for (Event *e : m_batch)
+            m_layout->release(e);
+        m_batch.clear();
+    }
+    if (!ok) {
+        ++m_rejected;
+        if (error)
+            *error = mapError;
+    }
+    return ok;
+}
+
+// ---- Sink -----------------------------------------------------------------------------------
+
+Sink::Sink(TransportConfig config, AppRuntime *app, IoContext *context)
+    : m_config(std::move(config))
+    , m_app(app)
+    , m_context(context)
+{}
+
+Sink::~Sink() = default;
+
+// ---- factories ------------------------------------------------------------------------------
+
+std::unique_ptr<Source> makeSource(const TransportConfig &config, AppRuntime *app,
+                                   InputHandler *input, IoContext *context, QString *error)
+{
+    std::unique_ptr<Source> source;
+    const QString &t = config.type;
+    if (t == QLatin1String("http"))
+        source = makeHttpSource(config, app, input, context);
+    else if (t == QLatin1String("websocket-server"))
+        source = makeWsServerSource(config, app, input, context);
+    else if (t == QLatin1String("websocket"))
+        source = makeWsClientSource(config, app, input, context);
+    else if (t.compare(QLatin1String("inMemory"), Qt::CaseInsensitive) == 0)
+        source = makeInMemorySource(config, app, input, context);
+    if (!source) {
+        *error = QStringLiteral("source type '%1' is not available").arg(t);
+        return nullptr;
+    }
+    if (config.type.compare(QLatin1String("inMemory"), Qt::CaseInsensitive) != 0
+        || !config.mapType.isEmpty()) {
+        QString mapError;
+        auto mapper = makeSourceMapper(config, *input->layout(), &mapError);
+        if (!mapper) {
+            *error = mapError;
+            return nullptr;
+        }
+        source->m_mapper = std::move(mapper);
+    }
+    return source;
+}
+
+std::unique_ptr<Sink> makeSink(const TransportConfig &config, AppRuntime *app, IoContext *context,
+                               QString *error)
+{
+    std::unique_ptr<Sink> sink;
+    const QString &t = config.type;
+    if (t == QLatin1String("log"))
+        sink = makeLogSink(config, app, context);
+    else if (t == QLatin1String("websocket-server"))
+        sink = makeWsServerSink(config, app, context);
+    else if (t == QLatin1String("websocket"))
+        sink = makeWsClientSink(config, app, context);
+    else if (t == QLatin1String("http"))
+        sink = makeHttpSink(config, app, context);
+    else if (t.compare(QLatin1String("inMemory"), Qt::CaseInsensitive) == 0)
+        sink = makeInMemorySink(config, app, context);
+    if (!sink) {
+        *error = QStringLiteral("sink type '%1' is not available").arg(t);
+        return nullptr;
+    }
+    StreamJunction *junction = app->junction(config.stream);
+    if (t != QLatin1String("log") && junction) {
+        QString mapError;
+        auto mapper = makeSinkMapper(config, *junction->layout(), &mapError);
+        if (!mapper) {
+            *error = mapError;
+            return nullptr;
+        }
+        sink->m_mapper = std::move(mapper);
+    }
+    return sink;
+}
+
+} // namespace Rivulet::Io
