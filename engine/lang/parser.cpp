@@ -193,11 +193,67 @@ bool Parser::isStructuralKeyword(const Token &t) const
     }
 }
 
-bool Parser::canBeName(const Token &t) const
+// Keywords that start a clause or a statement: where a name may be followed by a clause, these
+// are read as the clause.
+bool Parser::isClauseKeyword(const Token &t) const
+{
+    if (t.kind != TokenKind::Keyword)
+        return false;
+    switch (t.keyword) {
+    case Keyword::From:
+    case Keyword::Select:
+    case Keyword::Insert:
+    case Keyword::Delete:
+    case Keyword::Update:
+    case Keyword::Return:
+    case Keyword::Output:
+    case Keyword::Group:
+    case Keyword::Having:
+    case Keyword::Order:
+    case Keyword::Define:
+    case Keyword::Partition:
+    case Keyword::Join:
+    case Keyword::On:
+    case Keyword::Every:
+    case Keyword::Not:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool Parser::canBeName(const Token &t, NamePos pos) const
 {
     if (t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier)
         return true;
-    return t.kind == TokenKind::Keyword && !isStructuralKeyword(t);
+    if (t.kind != TokenKind::Keyword)
+        return false;
+    switch (pos) {
+    case NamePos::Any:
+        return true;
+    case NamePos::Source:
+    case NamePos::Rename:
+        return !isClauseKeyword(t);
+    case NamePos::Expression:
+        // 'start' and 'end' are common attribute names; 'end' only ends a partition after a
+        // query's output, never where an operand is expected.
+        return !isStructuralKeyword(t) || t.is(Keyword::End) || t.is(Keyword::Begin)
+               || t.is(Keyword::Set);
+    }
+    return false;
+}
+
+// Whether the keyword at the given offset starts an operand: a function call, a qualified
+// reference, or an attribute whose name is a keyword that cannot start a clause there.
+bool Parser::startsOperand(int ahead) const
+{
+    const Token &t = peekToken(ahead);
+    if (t.kind != TokenKind::Keyword)
+        return true;
+    const Token &n = peekToken(ahead + 1);
+    if (n.is(TokenKind::LParen) || n.is(TokenKind::Dot) || n.is(TokenKind::LBracket))
+        return true;
+    return canBeName(t, NamePos::Expression);
 }
 
 bool Parser::firstOnLine(int index) const
@@ -341,10 +397,10 @@ void Parser::endStatement(const QString &what)
 // ---------------------------------------------------------------------------------------------
 // Names and annotations
 
-QString Parser::parseName(const QString &what, SourceRange *range)
+QString Parser::parseName(const QString &what, SourceRange *range, NamePos pos)
 {
     const Token &t = cur();
-    if (!canBeName(t)) {
+    if (!canBeName(t, pos)) {
         QString hint;
         if (t.kind == TokenKind::Keyword)
             hint = QStringLiteral("%1 is a keyword; to use it as a name, quote it: `%2`")
@@ -374,11 +430,11 @@ Annotation Parser::parseAnnotation()
     const Token at = expect(TokenKind::At, QStringLiteral("to start an annotation"));
     Annotation a;
     SourceRange nameRange;
-    a.name = parseName(QStringLiteral("an annotation name after '@'"), &nameRange);
+    a.name = parseName(QStringLiteral("an annotation name after '@'"), &nameRange, NamePos::Any);
     while (this->at(TokenKind::Colon) || this->at(TokenKind::Dot)) {
         const Token sep = take();
         SourceRange second;
-        const QString part = parseName(QStringLiteral("an annotation name"), &second);
+        const QString part = parseName(QStringLiteral("an annotation name"), &second, NamePos::Any);
         a.name += QString::fromUtf8(m_src.sliced(sep.offset, sep.length)) + part;
         nameRange = SourceRange::span(nameRange, second);
     }
@@ -501,7 +557,7 @@ void Parser::parseAttributeList(Definition &def)
     expect(TokenKind::LParen, QStringLiteral("before the attributes of %1").arg(q(def.name)));
     for (;;) {
         AttributeDef attr;
-        attr.name = parseName(QStringLiteral("an attribute name"), &attr.nameRange);
+        attr.name = parseName(QStringLiteral("an attribute name"), &attr.nameRange, NamePos::Any);
         attr.type = parseType(&attr.typeRange);
         def.attributes.push_back(attr);
         if (accept(TokenKind::Comma))
@@ -542,7 +598,7 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
                  .arg(describe(kindToken)));
     }
     const QString kindName = definitionKindName(def->kind);
-    def->name = parseName(QStringLiteral("a %1 name").arg(kindName), &def->nameRange);
+    def->name = parseName(QStringLiteral("a %1 name").arg(kindName), &def->nameRange, NamePos::Any);
     def->range = rangeFrom(first);
     // From here on the definition is in the app, even if the rest fails to parse: queries that
     // use it then do not report it as undefined.
@@ -600,7 +656,7 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
     case DefinitionKind::Function: {
         expect(TokenKind::LBracket, QStringLiteral("before the function's language, as in "
                                                    "[javascript]"));
-        d->language = parseName(QStringLiteral("a language name"));
+        d->language = parseName(QStringLiteral("a language name"), nullptr, NamePos::Any);
         expect(TokenKind::RBracket, QStringLiteral("after the function's language"));
         expect(Keyword::Return, QStringLiteral("before the function's return type"));
         d->returnType = parseType(nullptr);
@@ -731,7 +787,7 @@ bool Parser::looksLikeStateStart() const
 {
     if (at(Keyword::Every) || at(Keyword::Not))
         return true;
-    if (canBeName(cur()) && peekToken(1).is(TokenKind::Assign))
+    if (cur().isName() && peekToken(1).is(TokenKind::Assign))
         return true;
     if (at(TokenKind::LParen) && !peekToken(1).is(Keyword::From))
         return true;
@@ -810,7 +866,7 @@ SingleInput Parser::parseSingleInput(bool allowWindow, bool allowAlias, const QS
     in.source = parseSourceRef(QStringLiteral("a stream name"));
     parseHandlers(in, allowWindow, context);
     if (allowAlias && accept(Keyword::As))
-        in.alias = parseName(QStringLiteral("a name after 'as'"), &in.aliasRange);
+        in.alias = parseName(QStringLiteral("a name after 'as'"), &in.aliasRange, NamePos::Rename);
     in.range = rangeFrom(first);
     return in;
 }
@@ -1024,8 +1080,8 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
     element->kind = StateElement::Stream;
     QString eventRef;
     SourceRange eventRefRange;
-    if (canBeName(cur()) && peekToken(1).is(TokenKind::Assign)) {
-        eventRef = parseName(QStringLiteral("an event name"), &eventRefRange);
+    if (cur().isName() && peekToken(1).is(TokenKind::Assign)) {
+        eventRef = parseName(QStringLiteral("an event name"), &eventRefRange, NamePos::Any);
         take(); // '='
     }
     element->stream =
@@ -1089,13 +1145,15 @@ void Parser::parseSelector(Selector &selector, bool allowOrderLimit)
         for (;;) {
             OutputAttribute out;
             const Token start = cur();
-            if (isStructuralKeyword(start) && !start.is(Keyword::Not) && !start.is(Keyword::Null)
-                && !start.is(Keyword::True) && !start.is(Keyword::False))
+            if (start.kind == TokenKind::Keyword && !start.is(Keyword::Not)
+                && !start.is(Keyword::Null) && !start.is(Keyword::True) && !start.is(Keyword::False)
+                && !startsOperand(0))
                 fail(start, QStringLiteral("expected an attribute to select, found %1")
                                 .arg(describe(start)));
             out.expr = parseExpr();
             if (accept(Keyword::As)) {
-                out.rename = parseName(QStringLiteral("a name after 'as'"), &out.renameRange);
+                out.rename = parseName(QStringLiteral("a name after 'as'"), &out.renameRange,
+                                       NamePos::Rename);
             } else if (out.expr->kind != ExprKind::Variable) {
                 error(out.expr->range, QStringLiteral("a computed attribute needs a name"),
                       QStringLiteral("add 'as <name>' after it"));
@@ -1704,8 +1762,7 @@ ExprPtr Parser::parsePrimary()
             e->constant.isNull = true;
             return e;
         }
-        if (isStructuralKeyword(t) && !peekToken(1).is(TokenKind::LParen)
-            && !peekToken(1).is(TokenKind::Dot))
+        if (!startsOperand(0))
             fail(t, QStringLiteral("expected an expression, found %1").arg(describe(t)));
         return parseReference();
     case TokenKind::Identifier:
@@ -1768,7 +1825,13 @@ ExprPtr Parser::parseReference()
         qualified = true;
     }
     SourceRange nameRange;
-    const QString name1 = parseName(QStringLiteral("an attribute or stream name"), &nameRange);
+    // A keyword followed by '.', '[' or '#' can only be a stream or event name.
+    const Token &after = peekToken(1);
+    const bool qualifiedNext =
+        after.is(TokenKind::Dot) || after.is(TokenKind::LBracket) || after.is(TokenKind::Hash);
+    const QString name1 =
+        parseName(QStringLiteral("an attribute or stream name"), &nameRange,
+                  qualified || qualifiedNext ? NamePos::Any : NamePos::Expression);
     if (at(TokenKind::LBracket)) {
         e->index = parseEventIndex();
         qualified = true;
@@ -1778,7 +1841,7 @@ ExprPtr Parser::parseReference()
         // e1#e2.attr (nested references in Siddhi's grammar)
         take();
         SourceRange second;
-        name += u'#' + parseName(QStringLiteral("a name after '#'"), &second);
+        name += u'#' + parseName(QStringLiteral("a name after '#'"), &second, NamePos::Any);
         nameRange = SourceRange::span(nameRange, second);
         if (at(TokenKind::LBracket))
             e->index = parseEventIndex();
@@ -1787,7 +1850,8 @@ ExprPtr Parser::parseReference()
     if (accept(TokenKind::Dot)) {
         e->stream = name;
         e->streamRange = nameRange;
-        e->attribute = parseName(QStringLiteral("an attribute name after '.'"), &e->attributeRange);
+        e->attribute = parseName(QStringLiteral("an attribute name after '.'"), &e->attributeRange,
+                                 NamePos::Any);
     } else if (qualified) {
         e->kind = ExprKind::StreamRef;
         e->stream = name;
@@ -1809,11 +1873,13 @@ void Parser::parseCall(Call &call, const QString &context)
 {
     const Token first = cur();
     SourceRange r1;
-    QString name = parseName(QStringLiteral("a function name %1").arg(context).trimmed(), &r1);
+    QString name =
+        parseName(QStringLiteral("a function name %1").arg(context).trimmed(), &r1, NamePos::Any);
     if (accept(TokenKind::Colon)) {
         call.ns = name;
         SourceRange r2;
-        name = parseName(QStringLiteral("a function name after '%1:'").arg(call.ns), &r2);
+        name = parseName(QStringLiteral("a function name after '%1:'").arg(call.ns), &r2,
+                         NamePos::Any);
         call.nameRange = SourceRange::span(r1, r2);
     } else {
         call.nameRange = r1;
@@ -1846,7 +1912,8 @@ std::unique_ptr<OnDemandQuery> Parser::parseOnDemandQuery()
             query->kind = OnDemandQuery::Find;
             query->input = parseSourceRef(QStringLiteral("a table, window or aggregation name"));
             if (accept(Keyword::As))
-                query->alias = parseName(QStringLiteral("a name after 'as'"));
+                query->alias =
+                    parseName(QStringLiteral("a name after 'as'"), nullptr, NamePos::Rename);
             if (accept(Keyword::On))
                 query->on = parseExpr();
             if (at(Keyword::Within))

@@ -51,16 +51,28 @@ private:
     SourceRange rangeFrom(const SourceRange &first) const;
     [[noreturn]] void fail(const Token &at, const QString &message, const QString &hint = {});
     void error(const SourceRange &range, const QString &message, const QString &hint = {});
+    // Where a name is read decides which keywords may serve as one. Siddhi's grammar lets every
+    // keyword be a name; the parser keeps the words that start clauses for itself where a name
+    // and a clause could both follow, so that a forgotten name is reported as such.
+    enum class NamePos {
+        Any,        // only a name can be here: after '.', in a definition, before '=' or '('
+        Source,     // a stream, table, window or aggregation: from X, insert into X, join X
+        Rename,     // after 'as'
+        Expression, // an attribute on its own in an expression
+    };
     bool isStructuralKeyword(const Token &t) const;
-    bool canBeName(const Token &t) const;
+    bool isClauseKeyword(const Token &t) const;
+    bool canBeName(const Token &t, NamePos pos = NamePos::Source) const;
     bool startsStatement(const Token &t) const;
+    bool startsOperand(int ahead) const;
     bool firstOnLine(int index) const;
     void synchronize(bool inPartition);
     void enter();
     void leave() { --m_depth; }
 
     // Names and annotations
-    QString parseName(const QString &what, SourceRange *range = nullptr);
+    QString parseName(const QString &what, SourceRange *range = nullptr,
+                      NamePos pos = NamePos::Source);
     QList<Ast::Annotation> parseAnnotations();
     Ast::Annotation parseAnnotation();
     void endStatement(const QString &what);

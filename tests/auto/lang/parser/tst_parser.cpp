@@ -26,6 +26,8 @@ private Q_SLOTS:
     void partitions();
     void anonymousQuery();
     void onDemandQueries();
+    void keywordsAsNames();
+    void clauseKeywordIsNotTakenAsName();
     void recoveryReportsEveryStatement();
     void missingSemicolonIsReportedOnce();
     void incompleteDefinitionIsKept();
@@ -452,6 +454,35 @@ void tst_Parser::onDemandQueries()
         auto q = parser.parseOnDemandQuery();
         QVERIFY2(q && !diagnostics.hasErrors(), text);
     }
+}
+
+void tst_Parser::keywordsAsNames()
+{
+    // Siddhi's grammar lets every keyword be a name (name : id | keyword).
+    auto p = parse("define stream In (start long, end long, window string, select int);\n"
+                   "define table As (of int);\n"
+                   "from In[end > start] select start, end, In.select, and(end > 0) as limit "
+                   "insert into Out;\n"
+                   "from In join As on As.of == In.select select end insert into Of;\n"
+                   "partition with (end of In) begin from In select end insert into #Set; end;\n");
+    QVERIFY2(!p->diagnostics.hasErrors(), qPrintable(errors(*p)));
+    QCOMPARE(p->app->definitions[0]->attributes[1].name, QStringLiteral("end"));
+    const Query &q = firstQuery(*p);
+    QCOMPARE(q.input.single.source.name, QStringLiteral("In"));
+    QCOMPARE(int(q.selector.attributes.size()), 4);
+    QCOMPARE(q.selector.attributes[2].expr->stream, QStringLiteral("In"));
+    QCOMPARE(q.selector.attributes[3].expr->kind, ExprKind::Function);
+    QCOMPARE(q.selector.attributes[3].rename, QStringLiteral("limit"));
+}
+
+void tst_Parser::clauseKeywordIsNotTakenAsName()
+{
+    // Where a name or a clause could follow, a clause keyword is the clause: a forgotten name
+    // is reported as missing rather than swallowing the clause.
+    auto p = parse("define stream S (a int);\nfrom S select a as insert into O;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).contains(QStringLiteral("2:20 expected a name after 'as'")),
+             qPrintable(errors(*p)));
 }
 
 void tst_Parser::recoveryReportsEveryStatement()
