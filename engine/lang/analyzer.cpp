@@ -5,6 +5,7 @@
 
 #include <QRegularExpression>
 
+#include <climits>
 #include <functional>
 
 namespace Rivulet::Lang {
@@ -402,6 +403,26 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
         return;
     }
     const BuiltinSpec *spec = registry().find(kind, QString(), typeElement->value);
+    const Annotation *distribution = nullptr;
+    for (const Annotation &nested : a.annotations) {
+        if (nested.is("map")) {
+            checkMapper(nested, isSource, schema);
+        } else if (!isSource && nested.is("distribution")) {
+            if (distribution) {
+                m_diagnostics->error(nested.nameRange,
+                                     QStringLiteral("a sink has at most one @distribution"));
+                continue;
+            }
+            distribution = &nested;
+        } else {
+            m_diagnostics->error(
+                nested.nameRange,
+                QStringLiteral("unexpected @%1 inside @%2").arg(nested.name, a.name),
+                isSource ? QStringLiteral("@%1 holds options and a @map(...)").arg(a.name)
+                         : QStringLiteral("@%1 holds options, a @map(...) and a @distribution(...)")
+                               .arg(a.name));
+        }
+    }
     if (!spec) {
         m_diagnostics->error(typeElement->valueRange,
                              QStringLiteral("unknown %1 type %2").arg(what, q(typeElement->value)),
@@ -413,24 +434,30 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                                                   .arg(what, names.join(QStringLiteral(", ")))
                                             : s;
                              }());
-    } else {
-        QStringList known;
-        for (const ParamSpec &p : spec->params)
-            known << p.name;
-        for (const AnnotationElement &e : a.elements) {
+        return;
+    }
+
+    QStringList known;
+    for (const ParamSpec &p : spec->params)
+        known << p.name;
+    // The options of the transport, in @source/@sink itself or (for distributed sinks) in each
+    // @destination.
+    auto checkOptions = [&](const Annotation &holder) {
+        for (const AnnotationElement &e : holder.elements) {
             if (e.key.isEmpty()) {
                 m_diagnostics->error(
-                    e.range, QStringLiteral("options of @%1 are key='value' pairs").arg(a.name));
+                    e.range,
+                    QStringLiteral("options of @%1 are key='value' pairs").arg(holder.name));
                 continue;
             }
-            if (e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
+            if (&holder == &a && e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
                 continue;
-            bool found = false;
+            const ParamSpec *param = nullptr;
             for (const ParamSpec &p : spec->params) {
                 if (p.name.compare(e.key, Qt::CaseInsensitive) == 0)
-                    found = true;
+                    param = &p;
             }
-            if (!found) {
+            if (!param) {
                 const QString s = suggestionFor(e.key, known);
                 m_diagnostics->error(
                     e.keyRange,
@@ -439,9 +466,11 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                     s.isEmpty()
                         ? QStringLiteral("its options are %1").arg(known.join(QStringLiteral(", ")))
                         : s);
+                continue;
             }
-            if ((e.key.compare(QLatin1String("port"), Qt::CaseInsensitive) == 0)
-                && !containsTemplateVariable(e.value)) {
+            if (containsTemplateVariable(e.value))
+                continue;
+            if (param->name == QLatin1String("port")) {
                 bool ok = false;
                 const int port = e.value.toInt(&ok);
                 if (!ok || port < 0 || port > 65535)
@@ -449,27 +478,115 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                         e.valueRange,
                         QStringLiteral("port must be a number from 0 to 65535, found %1")
                             .arg(q(e.value)));
+            } else if (param->name == QLatin1String("on.error")) {
+                static const QStringList actions = {QStringLiteral("LOG"), QStringLiteral("WAIT"),
+                                                    QStringLiteral("STREAM")};
+                if (!actions.contains(e.value.toUpper()))
+                    m_diagnostics->error(
+                        e.valueRange,
+                        QStringLiteral("on.error must be 'LOG', 'WAIT' or 'STREAM', found %1")
+                            .arg(q(e.value)));
+            }
+            // {{attr}} templates name attributes of the stream.
+            if (param->dynamic)
+                checkTemplate(e, schema, QStringLiteral("option %1").arg(q(e.key)));
+        }
+    };
+    checkOptions(a);
+
+    QList<const Annotation *> destinations;
+    if (distribution) {
+        for (const Annotation &nested : distribution->annotations) {
+            if (nested.is("destination")) {
+                destinations << &nested;
+                checkOptions(nested);
+            } else {
+                m_diagnostics->error(
+                    nested.nameRange,
+                    QStringLiteral("unexpected @%1 inside @distribution").arg(nested.name),
+                    QStringLiteral("@distribution holds strategy, partitionKey and one "
+                                   "@destination(...) per endpoint"));
             }
         }
-        for (const ParamSpec &p : spec->params) {
-            if (!p.optional && !a.element(p.name)) {
-                m_diagnostics->error(a.range,
-                                     QStringLiteral("%1 type %2 needs the option %3")
-                                         .arg(what, q(spec->name), q(p.name)),
-                                     QStringLiteral("%1: %2").arg(p.name, p.doc));
-            }
+        const QString strategy = distribution->value(QStringLiteral("strategy"));
+        const AnnotationElement *key = distribution->element(QStringLiteral("partitionKey"));
+        for (const AnnotationElement &e : distribution->elements) {
+            if (e.key.compare(QLatin1String("strategy"), Qt::CaseInsensitive) != 0
+                && e.key.compare(QLatin1String("partitionKey"), Qt::CaseInsensitive) != 0)
+                m_diagnostics->error(
+                    e.range.isValid() ? e.keyRange : distribution->range,
+                    QStringLiteral("unknown option %1 of @distribution").arg(q(e.key)),
+                    QStringLiteral("@distribution takes strategy and "
+                                   "partitionKey"));
         }
-    }
-    for (const Annotation &nested : a.annotations) {
-        if (nested.is("map")) {
-            checkMapper(nested, isSource, schema);
-        } else if (!isSource && (nested.is("distribution") || nested.is("destination"))) {
-            // distributed sinks: accepted; each destination repeats the sink's options
+        if (strategy.compare(QLatin1String("roundRobin"), Qt::CaseInsensitive) == 0) {
+            // nothing more
+        } else if (strategy.compare(QLatin1String("partitioned"), Qt::CaseInsensitive) == 0) {
+            if (!key) {
+                m_diagnostics->error(
+                    distribution->range,
+                    QStringLiteral("the 'partitioned' strategy needs a partitionKey"),
+                    QStringLiteral("name the attribute that picks the destination, as in "
+                                   "partitionKey='%1'")
+                        .arg(schema.attributes.isEmpty() ? QStringLiteral("id")
+                                                         : schema.attributes.constFirst().name));
+            } else if (schema.indexOf(key->value) < 0 && !schema.incomplete) {
+                const QString s = suggestionFor(key->value, schema.attributeNames());
+                m_diagnostics->error(
+                    key->valueRange,
+                    QStringLiteral("partitionKey %1 is not an attribute of %2")
+                        .arg(q(key->value), q(schema.name)),
+                    s.isEmpty()
+                        ? QStringLiteral("attributes of %1: %2")
+                              .arg(schema.name, schema.attributeNames().join(QStringLiteral(", ")))
+                        : s);
+            }
         } else {
             m_diagnostics->error(
-                nested.nameRange,
-                QStringLiteral("unexpected @%1 inside @%2").arg(nested.name, a.name),
-                QStringLiteral("@%1 holds options and a @map(...)").arg(a.name));
+                distribution->range,
+                strategy.isEmpty()
+                    ? QStringLiteral("@distribution needs a strategy")
+                    : QStringLiteral("unknown distribution strategy %1").arg(q(strategy)),
+                QStringLiteral("the strategies are 'roundRobin' and 'partitioned'"));
+        }
+        if (destinations.isEmpty())
+            m_diagnostics->error(distribution->range,
+                                 QStringLiteral("@distribution needs at least one @destination"));
+    }
+
+    // Required options: in the transport itself, or in every destination.
+    for (const ParamSpec &p : spec->params) {
+        if (p.optional || a.element(p.name))
+            continue;
+        bool inAllDestinations = !destinations.isEmpty();
+        for (const Annotation *d : std::as_const(destinations))
+            inAllDestinations = inAllDestinations && d->element(p.name);
+        if (inAllDestinations)
+            continue;
+        m_diagnostics->error(
+            a.range,
+            QStringLiteral("%1 type %2 needs the option %3").arg(what, q(spec->name), q(p.name)),
+            QStringLiteral("%1: %2").arg(p.name, p.doc));
+    }
+}
+
+void Analyzer::checkTemplate(const AnnotationElement &e, const Schema &schema, const QString &where)
+{
+    static const QRegularExpression placeholder(
+        QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
+    auto it = placeholder.globalMatch(e.value);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        const QString attr = m.captured(1);
+        if (schema.indexOf(attr) < 0 && !schema.incomplete) {
+            const QString s = suggestionFor(attr, schema.attributeNames());
+            m_diagnostics->error(e.valueRange,
+                                 QStringLiteral("%1 uses {{%2}}, but stream %3 has no attribute %4")
+                                     .arg(where, attr, q(schema.name), q(attr)),
+                                 s.isEmpty() ? QStringLiteral("attributes of %1: %2")
+                                                   .arg(schema.name, schema.attributeNames().join(
+                                                                         QStringLiteral(", ")))
+                                             : s);
         }
     }
 }
@@ -558,25 +675,8 @@ void Analyzer::checkMapper(const Annotation &map, bool isSource, const Schema &s
                                      QStringLiteral("@payload belongs in a sink's @map"));
                 continue;
             }
-            static const QRegularExpression placeholder(
-                QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
-            for (const AnnotationElement &e : nested.elements) {
-                auto it = placeholder.globalMatch(e.value);
-                while (it.hasNext()) {
-                    const auto m = it.next();
-                    const QString attr = m.captured(1);
-                    if (schema.indexOf(attr) < 0 && !schema.incomplete) {
-                        m_diagnostics->error(
-                            e.valueRange,
-                            QStringLiteral(
-                                "@payload uses {{%1}}, but stream %2 has no attribute %3")
-                                .arg(attr, q(schema.name), q(attr)),
-                            QStringLiteral("attributes of %1: %2")
-                                .arg(schema.name,
-                                     schema.attributeNames().join(QStringLiteral(", "))));
-                    }
-                }
-            }
+            for (const AnnotationElement &e : nested.elements)
+                checkTemplate(e, schema, QStringLiteral("@payload"));
         } else {
             m_diagnostics->error(
                 nested.nameRange, QStringLiteral("unexpected @%1 inside @map").arg(nested.name),
@@ -1529,6 +1629,14 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
                              QStringLiteral("an aggregation reads a stream, not a %1")
                                  .arg(schemaKindName(in->kind)));
     QList<AttributeInfo> star = in ? in->attributes : QList<AttributeInfo>();
+    // AGG_TIMESTAMP, the start of each bucket, may be selected; it is always the first attribute
+    // of the aggregation, so selecting it adds nothing.
+    static const QString aggTimestamp = QStringLiteral("AGG_TIMESTAMP");
+    Schema bucket;
+    bucket.name = def.name;
+    bucket.kind = SchemaKind::Aggregation;
+    bucket.attributes = {{aggTimestamp, AttrType::Long}};
+    scope.inputs.append(ScopeInput{def.name, QString(), m_model.adopt(bucket), false, false, true});
     QList<AttributeInfo> output = analyzeSelector(def.aggregationSelector, scope, star, true);
     if (def.aggregateBy) {
         Scope s = scope;
@@ -1546,8 +1654,11 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
                                  QStringLiteral("use sec, min, hour, day, month and year"));
     }
     QList<AttributeInfo> attrs;
-    attrs.append({QStringLiteral("AGG_TIMESTAMP"), AttrType::Long});
-    attrs += output;
+    attrs.append({aggTimestamp, AttrType::Long});
+    for (const AttributeInfo &a : std::as_const(output)) {
+        if (a.name != aggTimestamp)
+            attrs.append(a);
+    }
     schema.attributes = attrs;
 }
 
@@ -1617,10 +1728,28 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
         result = isNumeric(t) ? t : AttrType::Unknown;
         break;
     }
-    case ExprKind::IsNull:
-        analyzeExpr(*expr.lhs, scope);
+    case ExprKind::IsNull: {
+        // `e2 is null` checks whether the event e2 of a pattern matched: Siddhi's grammar tries
+        // a stream reference before an attribute, so a bare name that names an event is one.
+        Expr &operand = *expr.lhs;
+        if (operand.kind == ExprKind::Variable && operand.stream.isEmpty()
+            && !operand.index.present) {
+            bool isEvent = false;
+            for (const ScopeInput &si : std::as_const(scope.inputs))
+                isEvent =
+                    isEvent
+                    || (si.visible && !si.reference.isEmpty() && si.reference == operand.attribute);
+            if (isEvent) {
+                operand.kind = ExprKind::StreamRef;
+                operand.stream = operand.attribute;
+                operand.streamRange = operand.attributeRange;
+                operand.attribute.clear();
+            }
+        }
+        analyzeExpr(operand, scope);
         result = AttrType::Bool;
         break;
+    }
     case ExprKind::In: {
         const Schema *table = m_model.find(expr.table);
         if (!table) {
@@ -1905,28 +2034,60 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
         argTypes->append(analyzeExpr(*arg, scope));
     const QString name = q(spec.qualifiedName());
     const QString kind = builtinKindName(spec.kind);
-    if (!spec.acceptsCount(count)) {
-        const int required = spec.requiredCount();
+    const QList<QList<int>> forms = spec.forms(count);
+    const QString tip = spec.overloadSignatures().join(QStringLiteral("; "));
+    if (forms.isEmpty()) {
         QString expected;
-        if (!spec.params.isEmpty() && spec.params.constLast().repeating)
-            expected = QStringLiteral("at least %1").arg(required);
-        else if (required == spec.params.size())
-            expected = QString::number(required);
-        else
-            expected = QStringLiteral("%1 to %2").arg(required).arg(spec.params.size());
+        if (!spec.overloads.isEmpty()) {
+            int low = INT_MAX;
+            int high = 0;
+            for (const QList<int> &o : spec.overloads) {
+                low = qMin(low, int(o.size()));
+                high = qMax(high, int(o.size()));
+            }
+            expected =
+                low == high ? QString::number(low) : QStringLiteral("%1 to %2").arg(low).arg(high);
+        } else {
+            const int required = spec.requiredCount();
+            if (!spec.params.isEmpty() && spec.params.constLast().repeating)
+                expected = QStringLiteral("at least %1").arg(required);
+            else if (required == spec.params.size())
+                expected = QString::number(required);
+            else
+                expected = QStringLiteral("%1 to %2").arg(required).arg(spec.params.size());
+        }
         m_diagnostics->error(
             call.range,
             QStringLiteral("%1 %2 takes %3 argument%4, found %5")
                 .arg(kind, name, expected,
                      expected == QLatin1String("1") ? QString() : QStringLiteral("s"))
                 .arg(count),
-            spec.signature());
+            tip);
         return AttrType::Unknown;
     }
     // The sort window's arguments after the length alternate attribute and order: no types.
     const bool sortWindow = spec.kind == BuiltinKind::Window && spec.name == QLatin1String("sort");
+    auto typesMatch = [&](const QList<int> &form) {
+        for (int i = 0; i < count; ++i) {
+            if (sortWindow && i > 0)
+                break;
+            const Expr &arg = *call.args[i];
+            if (!typeIn(argTypes->at(i), spec.params[form[i]].types)
+                && !(arg.isConstant() && arg.constant.isNull))
+                return false;
+        }
+        return true;
+    };
+    // With overloads, the first parameter list whose types fit; else report against the first.
+    QList<int> form = forms.constFirst();
+    for (const QList<int> &f : forms) {
+        if (typesMatch(f)) {
+            form = f;
+            break;
+        }
+    }
     for (int i = 0; i < count; ++i) {
-        const ParamSpec &p = spec.params[qMin(i, int(spec.params.size()) - 1)];
+        const ParamSpec &p = spec.params[form[i]];
         if (sortWindow && i > 0)
             break;
         Expr &arg = *call.args[i];
@@ -1936,14 +2097,14 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
                                  QStringLiteral("argument %1 (%2) of %3 must be %4, found %5")
                                      .arg(i + 1)
                                      .arg(p.name, name, typeSetText(p.types), typeName(t)),
-                                 spec.signature());
+                                 tip);
         }
         if (p.constant && !arg.isConstant()) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("argument %1 (%2) of %3 must be a constant")
                                      .arg(i + 1)
                                      .arg(p.name, name),
-                                 spec.signature());
+                                 tip);
         }
     }
     if (spec.allArgsSameType) {

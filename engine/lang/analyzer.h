@@ -57,6 +57,7 @@ private:
     void checkDefinitionAnnotations(const Ast::Definition &def, const Schema &schema);
     void checkTransport(const Ast::Annotation &annotation, bool isSource, const Schema &schema);
     void checkMapper(const Ast::Annotation &map, bool isSource, const Schema &schema);
+    void checkTemplate(const Ast::AnnotationElement &e, const Schema &schema, const QString &where);
     void checkAppAnnotations(const Ast::App &app);
     void checkWindowDefinition(Ast::Definition &def, Schema &schema);
     void checkTrigger(const Ast::Definition &def);

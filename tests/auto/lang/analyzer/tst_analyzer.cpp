@@ -23,6 +23,12 @@ private Q_SLOTS:
     void functionsReturnTypes();
     void threeErrorsThreeLines();
     void annotatesResolvedVariables();
+    void overloadedParameters_data();
+    void overloadedParameters();
+    void distributedSink();
+    void sinkOnError();
+    void aggTimestampInAggregation();
+    void eventIsNull();
 };
 
 namespace {
@@ -292,6 +298,130 @@ void tst_Analyzer::annotatesResolvedVariables()
     QCOMPARE(on.rhs->attrIndex, 0);
     QCOMPARE(q.selector.attributes[1].expr->inputIndex, 1);
     QCOMPARE(q.selector.attributes[1].expr->type, AttrType::Double);
+}
+
+void tst_Analyzer::overloadedParameters_data()
+{
+    QTest::addColumn<QString>("handler");
+    QTest::addColumn<QString>("error");
+    // Siddhi's @ParameterOverload: a parameter may be skipped.
+    QTest::newRow("log()") << "#log()"
+                           << "";
+    QTest::newRow("log(message)") << "#log('m')"
+                                  << "";
+    QTest::newRow("log(bool)") << "#log(true)"
+                               << "";
+    QTest::newRow("log(message, bool)") << "#log('m', false)"
+                                        << "";
+    QTest::newRow("log(priority, message)") << "#log('WARN', 'm')"
+                                            << "";
+    QTest::newRow("log(all three)") << "#log('WARN', 'm', true)"
+                                    << "";
+    QTest::newRow("log(int)") << "#log(5)"
+                              << "argument 1 (log.message) of 'log' must be string, found int";
+    QTest::newRow("log(four)") << "#log('a', 'b', true, 1)"
+                               << "takes 0 to 3 arguments, found 4";
+    QTest::newRow("timeBatch(time)") << "#window.timeBatch(1 sec)"
+                                     << "";
+    QTest::newRow("timeBatch(time, start)") << "#window.timeBatch(1 sec, 100)"
+                                            << "";
+    QTest::newRow("timeBatch(time, bool)") << "#window.timeBatch(1 sec, true)"
+                                           << "";
+    QTest::newRow("timeBatch(time, start, bool)") << "#window.timeBatch(1 sec, 100, true)"
+                                                  << "";
+    QTest::newRow("timeBatch(time, string)")
+        << "#window.timeBatch(1 sec, 'x')"
+        << "argument 2 (start.time) of 'timeBatch' must be int or long, found string";
+    QTest::newRow("timeBatch(time, bool, start)") << "#window.timeBatch(1 sec, true, 100)"
+                                                  << "argument 2 (start.time)";
+}
+
+void tst_Analyzer::overloadedParameters()
+{
+    QFETCH(QString, handler);
+    QFETCH(QString, error);
+    const CompiledApp c = compileApp("@App:name('T') define stream S (i int);\nfrom S"
+                                     + handler.toUtf8() + " select i insert into O;");
+    if (error.isEmpty()) {
+        QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    } else {
+        QVERIFY2(c.errorCount() >= 1, qPrintable(messages(c)));
+        QVERIFY2(c.diagnostics[0].message.contains(error), qPrintable(messages(c)));
+    }
+}
+
+void tst_Analyzer::distributedSink()
+{
+    // The destinations may hold the options every endpoint needs.
+    const CompiledApp ok =
+        compileApp("@App:name('T')\n"
+                   "@sink(type='http', @map(type='json'), @distribution(strategy='partitioned', "
+                   "partitionKey='country', @destination(publisher.url='http://a/'), "
+                   "@destination(publisher.url='http://b/')))\n"
+                   "define stream S (name string, country string);");
+    QVERIFY2(!ok.hasErrors(), qPrintable(messages(ok)));
+
+    const CompiledApp bad =
+        compileApp("@App:name('T')\n"
+                   "@sink(type='http', @distribution(strategy='partitioned', partitionKey='land', "
+                   "@destination(publisher.url='http://a/'), @destination(url='http://b/')))\n"
+                   "define stream S (name string, country string);");
+    const QString m = messages(bad);
+    QVERIFY2(m.contains(QStringLiteral("partitionKey 'land' is not an attribute of 'S'")),
+             qPrintable(m));
+    QVERIFY2(m.contains(QStringLiteral("unknown option 'url' of sink type 'http'")), qPrintable(m));
+    QVERIFY2(m.contains(QStringLiteral("needs the option 'publisher.url'")), qPrintable(m));
+    QCOMPARE(bad.errorCount(), 3);
+
+    const CompiledApp strategy =
+        compileApp("@App:name('T')\n@sink(type='log', @distribution(strategy='random', "
+                   "@destination(prefix='a')))\ndefine stream S (a int);");
+    QCOMPARE(strategy.errorCount(), 1);
+    QVERIFY2(messages(strategy).contains(QStringLiteral("unknown distribution strategy 'random'")),
+             qPrintable(messages(strategy)));
+}
+
+void tst_Analyzer::sinkOnError()
+{
+    // on.error belongs to every sink, as in Siddhi's Sink base class.
+    const CompiledApp ok = compileApp(
+        "@App:name('T')\n@sink(type='log', on.error='wait') define stream S (a int);\n"
+        "@sink(type='inMemory', topic='t-{{a}}', on.error='STREAM') define stream U (a int);");
+    QVERIFY2(!ok.hasErrors(), qPrintable(messages(ok)));
+    const CompiledApp bad =
+        compileApp("@App:name('T')\n@sink(type='inMemory', topic='{{b}}', on.error='RETRY')\n"
+                   "define stream S (a int);");
+    QCOMPARE(bad.errorCount(), 2);
+    QVERIFY2(messages(bad).contains(QStringLiteral("on.error must be 'LOG', 'WAIT' or 'STREAM'")),
+             qPrintable(messages(bad)));
+    QVERIFY2(messages(bad).contains(QStringLiteral("uses {{b}}, but stream 'S' has no attribute")),
+             qPrintable(messages(bad)));
+}
+
+void tst_Analyzer::aggTimestampInAggregation()
+{
+    const CompiledApp c =
+        compileApp("@App:name('T') define stream S (k string, v double, ts long);\n"
+                   "define aggregation A from S select AGG_TIMESTAMP, k, sum(v) as total "
+                   "group by k aggregate by ts every sec ... min;");
+    QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    QCOMPARE(outputOf(c, "A")->attributeText(),
+             QStringLiteral("AGG_TIMESTAMP long, k string, total double"));
+}
+
+void tst_Analyzer::eventIsNull()
+{
+    // `e2 is null` tests whether the event matched, not an attribute named e2.
+    const CompiledApp c =
+        compileApp("@App:name('T') define stream A (v int); define stream B (v int);\n"
+                   "from e1=A -> e2=B or e3=A select ifThenElse(e2 is null, 'a', 'b') as which "
+                   "insert into O;");
+    QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    const Ast::Expr &cond = *c.app->executions[0].query->selector.attributes[0].expr->call.args[0];
+    QCOMPARE(cond.lhs->kind, Ast::ExprKind::StreamRef);
+    const CompiledApp attr = compileApp(
+        "@App:name('T') define stream A (e2 int);\nfrom A[e2 is null] select e2 insert into O;");
+    QVERIFY2(!attr.hasErrors(), qPrintable(messages(attr)));
 }
 
 QTEST_APPLESS_MAIN(tst_Analyzer)
