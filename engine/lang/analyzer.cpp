@@ -204,7 +204,7 @@ void Analyzer::addDefinition(Definition &def)
         }
         m_functions.insert(def.name, &def);
         const QString lang = def.language.toLower();
-        if (lang != QLatin1String("javascript") && lang != QLatin1String("js")
+        if (!def.incomplete && lang != QLatin1String("javascript") && lang != QLatin1String("js")
             && lang != QLatin1String("scala") && lang != QLatin1String("r"))
             m_diagnostics->warning(
                 def.nameRange, QStringLiteral("unknown script language %1").arg(q(def.language)),

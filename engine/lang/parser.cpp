@@ -2,6 +2,7 @@
 
 #include "diagnostic.h"
 #include "lexer.h"
+#include "registry.h"
 
 #include <limits>
 
@@ -269,10 +270,27 @@ bool Parser::startsStatement(const Token &t) const
            || t.kind == TokenKind::At;
 }
 
-void Parser::synchronize(bool inPartition)
+void Parser::skipPartitionBody()
+{
+    while (!at(TokenKind::EndOfFile)) {
+        if (firstOnLine(m_pos)
+            && (at(Keyword::Define) || at(Keyword::Partition) || at(TokenKind::At)))
+            return;
+        if (accept(Keyword::End)) {
+            accept(TokenKind::Semicolon);
+            return;
+        }
+        take();
+    }
+}
+
+// Skips to the start of the next statement. When the failed statement already consumed tokens,
+// the current token may itself start the next statement (a definition after an unclosed
+// annotation), so it is not skipped.
+void Parser::synchronize(bool inPartition, bool advanced)
 {
     int depth = 0;
-    bool first = true;
+    bool first = !advanced;
     while (!at(TokenKind::EndOfFile)) {
         const Token &t = cur();
         if (!first && depth <= 0 && firstOnLine(m_pos)) {
@@ -305,11 +323,19 @@ void Parser::synchronize(bool inPartition)
     }
 }
 
+// A string, name or script that runs to the end of its line or file was reported by the lexer;
+// whatever the parser would say next about the statement is noise, so skip the statement.
+void Parser::abortIfUnterminated(const Token &t)
+{
+    if (t.unterminated)
+        throw Abort{};
+}
+
 void Parser::enter()
 {
     if (++m_depth > kMaxNesting) {
         m_depth = 0; // so that the rest of the file can still be parsed after the abort
-        fail(cur(), QStringLiteral("nesting is too deep (more than %1 levels)").arg(kMaxNesting),
+        fail(cur(), QStringLiteral("nesting is too deep"),
              QStringLiteral("split the expression, or use fewer parentheses"));
     }
 }
@@ -325,15 +351,17 @@ std::unique_ptr<App> Parser::parseApp()
             continue;
         const int statementStart = m_pos;
         const int depthBefore = m_depth;
+        bool inPartitionHeader = false;
         try {
-            QList<Annotation> annotations = parseAnnotations();
-            // App annotations apply to the app wherever they are written.
-            for (qsizetype i = 0; i < annotations.size();) {
-                if (annotations[i].name.startsWith(QLatin1String("app:"), Qt::CaseInsensitive)) {
-                    app->annotations.append(annotations.takeAt(i));
-                } else {
-                    ++i;
-                }
+            // App annotations apply to the app wherever they are written, and are kept even
+            // when a later annotation of the statement does not parse.
+            QList<Annotation> annotations;
+            while (at(TokenKind::At)) {
+                Annotation a = parseAnnotation();
+                if (a.name.startsWith(QLatin1String("app:"), Qt::CaseInsensitive))
+                    app->annotations.append(std::move(a));
+                else
+                    annotations.append(std::move(a));
             }
             const Token first = cur();
             if (at(Keyword::Define)) {
@@ -345,6 +373,7 @@ std::unique_ptr<App> Parser::parseApp()
                 app->executions.push_back(std::move(element));
                 endStatement(QStringLiteral("the query"));
             } else if (at(Keyword::Partition)) {
+                inPartitionHeader = true;
                 ExecutionElement element;
                 element.partition = parsePartition(std::move(annotations));
                 app->executions.push_back(std::move(element));
@@ -371,9 +400,15 @@ std::unique_ptr<App> Parser::parseApp()
             if (m_openDefinition)
                 m_openDefinition->incomplete = true;
             m_openDefinition = nullptr;
-            if (m_pos == statementStart)
-                take();
-            synchronize(false);
+            if (inPartitionHeader) {
+                // The partition's header did not parse: skip its queries, up to its 'end'.
+                skipPartitionBody();
+            } else {
+                const bool advanced = m_pos > statementStart;
+                if (!advanced)
+                    take();
+                synchronize(false, advanced);
+            }
         }
     }
     return app;
@@ -407,9 +442,12 @@ QString Parser::parseName(const QString &what, SourceRange *range, NamePos pos)
                        .arg(describe(t), text(t));
         fail(t, QStringLiteral("expected %1, found %2").arg(what, describe(t)), hint);
     }
-    if (t.kind == TokenKind::QuotedIdentifier && (t.unterminated || t.length <= 2))
-        fail(t,
-             QStringLiteral("expected %1, found an empty or unterminated quoted name").arg(what));
+    if (t.kind == TokenKind::QuotedIdentifier) {
+        abortIfUnterminated(t);
+        if (t.length <= 2)
+            fail(t, QStringLiteral("expected %1, found an empty quoted name ``").arg(what),
+                 QStringLiteral("a name in backquotes needs at least one character"));
+    }
     const Token n = take();
     if (range)
         *range = n.range();
@@ -492,6 +530,7 @@ Annotation Parser::parseAnnotation()
                     }
                     const Token v = cur();
                     if (v.kind == TokenKind::StringLiteral || v.kind == TokenKind::TripleString) {
+                        abortIfUnterminated(v);
                         take();
                         e.value = Lexer::stringValue(m_src, v);
                     } else if (v.isLiteral() || v.isName()) {
@@ -514,6 +553,19 @@ Annotation Parser::parseAnnotation()
                 }
                 if (accept(TokenKind::Comma))
                     continue;
+                if (this->at(TokenKind::At)) {
+                    // Siddhi wants a comma here; the nested annotation is unmistakable, so say
+                    // so and read it.
+                    if (m_diagnostics)
+                        m_diagnostics->warning(cur().range(),
+                                               QStringLiteral("missing ',' before the nested "
+                                                              "annotation inside @%1(...)")
+                                                   .arg(a.name),
+                                               QStringLiteral("Siddhi rejects it: separate the "
+                                                              "elements of @%1 with commas")
+                                                   .arg(a.name));
+                    continue;
+                }
                 break;
             }
         }
@@ -592,10 +644,17 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
     } else if (accept(Keyword::Aggregation)) {
         def->kind = DefinitionKind::Aggregation;
     } else {
+        const QString match =
+            kindToken.isName() ? closestMatch(
+                text(kindToken), {QStringLiteral("stream"), QStringLiteral("table"),
+                                  QStringLiteral("window"), QStringLiteral("trigger"),
+                                  QStringLiteral("function"), QStringLiteral("aggregation")})
+                               : QString();
         fail(kindToken,
              QStringLiteral("expected stream, table, window, trigger, function or aggregation "
                             "after 'define', found %1")
-                 .arg(describe(kindToken)));
+                 .arg(describe(kindToken)),
+             match.isEmpty() ? QString() : QStringLiteral("did you mean %1?").arg(q(match)));
     }
     const QString kindName = definitionKindName(def->kind);
     def->name = parseName(QStringLiteral("a %1 name").arg(kindName), &def->nameRange, NamePos::Any);
@@ -637,9 +696,11 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
             if (!atTimeValue())
                 fail(cur(),
                      QStringLiteral("expected a time such as '5 sec' after 'every', found %1")
-                         .arg(describe(cur())));
+                         .arg(describe(cur())),
+                     timeHint());
             d->triggerEveryMs = parseTimeValue(&d->triggerRange);
         } else if (at(TokenKind::StringLiteral)) {
+            abortIfUnterminated(cur());
             const Token s = take();
             d->triggerAt = Lexer::stringValue(m_src, s);
             d->triggerRange = s.range();
@@ -661,6 +722,7 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
         expect(Keyword::Return, QStringLiteral("before the function's return type"));
         d->returnType = parseType(nullptr);
         const Token body = cur();
+        abortIfUnterminated(body);
         if (body.kind != TokenKind::Script)
             fail(body, QStringLiteral("expected the function body in '{ ... }', found %1")
                            .arg(describe(body)));
@@ -939,7 +1001,11 @@ void Parser::parseJoin(InputStream &input, SingleInput left, bool leftUnidirecti
         accept(Keyword::Inner);
         join.type = JoinType::Inner;
     }
-    expect(Keyword::Join, QStringLiteral("in the join"));
+    expect(Keyword::Join, join.type == JoinType::Inner
+                              ? QStringLiteral("in the join")
+                              : QStringLiteral("after %1")
+                                    .arg(q(QString::fromUtf8(m_src.sliced(
+                                        first.offset, previous().end() - first.offset)))));
     join.joinRange = rangeFrom(first);
     join.right = parseSingleInput(true, true, QString());
     if (leftUnidirectional)
@@ -977,8 +1043,10 @@ void Parser::parseStateInput(InputStream &input)
     if (at(Keyword::Within)) {
         const Token w = take();
         if (!atTimeValue())
-            fail(cur(), QStringLiteral("expected a time such as '10 min' after 'within', found %1")
-                            .arg(describe(cur())));
+            fail(cur(),
+                 QStringLiteral("expected a time such as '10 min' after 'within', found %1")
+                     .arg(describe(cur())),
+                 timeHint());
         input.state->withinMs = parseTimeValue(nullptr);
         input.state->withinRange = rangeFrom(w);
     }
@@ -1071,7 +1139,8 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
         if (accept(Keyword::For)) {
             if (!atTimeValue())
                 fail(cur(),
-                     QStringLiteral("expected a time after 'for', found %1").arg(describe(cur())));
+                     QStringLiteral("expected a time after 'for', found %1").arg(describe(cur())),
+                     timeHint(QStringLiteral("not S for 5 min")));
             element->waitingMs = parseTimeValue(&element->forRange);
         }
         element->range = rangeFrom(first);
@@ -1093,6 +1162,7 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
     int minCount = -2;
     int maxCount = -2;
     const Token q0 = cur();
+    const int countStart = m_pos;
     if (accept(TokenKind::Lt)) {
         // <n:m>, <n:>, <:m>, <n>
         if (at(TokenKind::IntLiteral))
@@ -1125,9 +1195,10 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
         count->maxCount = maxCount;
         count->range = rangeFrom(first);
         if (maxCount != -1 && maxCount < minCount)
-            error(count->range, QStringLiteral("the count's maximum %1 is below its minimum %2")
-                                    .arg(maxCount)
-                                    .arg(minCount));
+            error(SourceRange::span(m_tokens[countStart].range(), previous().range()),
+                  QStringLiteral("the count's maximum %1 is below its minimum %2")
+                      .arg(maxCount)
+                      .arg(minCount));
         count->first = std::move(element);
         return count;
     }
@@ -1209,8 +1280,7 @@ void Parser::parseOutputRate(OutputRate &rate)
             fail(cur(),
                  QStringLiteral("expected a time after 'output snapshot every', found %1")
                      .arg(describe(cur())),
-                 QStringLiteral(
-                     "snapshots are taken every <time>, as in 'output snapshot every 5 sec'"));
+                 timeHint(QStringLiteral("output snapshot every 5 sec")));
         rate.value = parseTimeValue(nullptr);
         rate.range = rangeFrom(first);
         return;
@@ -1424,9 +1494,10 @@ std::unique_ptr<Partition> Parser::parsePartition(QList<Annotation> annotations)
             }
         } catch (const Abort &) {
             m_depth = depthBefore;
-            if (m_pos == start)
+            const bool advanced = m_pos > start;
+            if (!advanced)
                 take();
-            synchronize(true);
+            synchronize(true, advanced);
             if (at(TokenKind::EndOfFile) || at(Keyword::Define) || at(Keyword::Partition))
                 break;
         }
@@ -1667,6 +1738,25 @@ ExprPtr Parser::parseNumber(bool negative, const Token &signToken)
     return e;
 }
 
+// A hint for a place that expects a time value but has something else: a number without a unit,
+// or a time in quotes.
+QString Parser::timeHint(const QString &example) const
+{
+    const Token &t = cur();
+    if (t.is(TokenKind::IntLiteral) || t.is(TokenKind::LongLiteral)) {
+        return QStringLiteral("add a unit: %1 sec, %1 min, %1 hour ...")
+            .arg(QString::fromUtf8(m_src.sliced(t.offset, t.length)));
+    }
+    if (t.is(TokenKind::StringLiteral)) {
+        const QString value = Lexer::stringValue(m_src, t).trimmed();
+        const QList<Token> inner = Lexer::tokenize(value.toUtf8(), nullptr);
+        if (inner.size() >= 3 && inner[0].is(TokenKind::IntLiteral)
+            && inner[1].kind == TokenKind::Keyword && timeUnitMillis(inner[1].keyword) > 0)
+            return QStringLiteral("a time is written without quotes: %1").arg(value);
+    }
+    return example.isEmpty() ? QString() : QStringLiteral("for example: %1").arg(example);
+}
+
 bool Parser::atTimeValue() const
 {
     return (at(TokenKind::IntLiteral) || at(TokenKind::LongLiteral))
@@ -1741,6 +1831,7 @@ ExprPtr Parser::parsePrimary()
         return parseNumber(false, t);
     case TokenKind::StringLiteral:
     case TokenKind::TripleString: {
+        abortIfUnterminated(t);
         take();
         auto e = makeExpr(ExprKind::Constant, t.range());
         e->constant.type = AttrType::String;

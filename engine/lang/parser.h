@@ -28,7 +28,9 @@ public:
 
     const QList<Token> &tokens() const { return m_tokens; }
 
-    static constexpr int kMaxNesting = 200;
+    // Recursion depth the parser allows; a level of parentheses costs two. Deep enough for any
+    // real app, shallow enough for a worker thread's stack.
+    static constexpr int kMaxNesting = 600;
 
 private:
     struct Abort
@@ -66,8 +68,10 @@ private:
     bool startsStatement(const Token &t) const;
     bool startsOperand(int ahead) const;
     bool firstOnLine(int index) const;
-    void synchronize(bool inPartition);
+    void synchronize(bool inPartition, bool advanced = false);
+    void skipPartitionBody();
     void enter();
+    void abortIfUnterminated(const Token &t);
     void leave() { --m_depth; }
 
     // Names and annotations
@@ -113,6 +117,7 @@ private:
     void parseCall(Ast::Call &call, const QString &context);
     Ast::EventIndex parseEventIndex();
     bool atTimeValue() const;
+    QString timeHint(const QString &example = {}) const;
     qint64 parseTimeValue(SourceRange *range);
     qint64 parseIntLiteral(const QString &context);
 

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void deepNestingIsAnError();
     void garbageNeverCrashes();
     void largeFile();
+    void unterminatedStringEndsTheStatement();
 };
 
 namespace {
@@ -572,6 +573,19 @@ void tst_Parser::largeFile()
     auto p = parse(big);
     QVERIFY(!p->diagnostics.hasErrors());
     QVERIFY(p->app->executions.size() > 100000);
+}
+
+void tst_Parser::unterminatedStringEndsTheStatement()
+{
+    // The lexer reports the unterminated string; the parser adds nothing for that statement
+    // and goes on with the next one.
+    auto p = parse("define stream S (n string);\n"
+                   "from S[n == 'oops] select n insert into O;\n"
+                   "from S select n insert into P;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY(errors(*p).startsWith(QStringLiteral("2:13 unterminated string")));
+    QCOMPARE(int(p->app->executions.size()), 1);
+    QCOMPARE(p->app->executions[0].query->output.target.name, QStringLiteral("P"));
 }
 
 QTEST_APPLESS_MAIN(tst_Parser)
