@@ -29,6 +29,14 @@ const Registry &registry()
     return Registry::builtins();
 }
 
+// "a stream", "an aggregation", "an inner stream"
+QString aKind(SchemaKind kind)
+{
+    const QString name = schemaKindName(kind);
+    const bool vowel = name.startsWith(u'a') || name.startsWith(u'i');
+    return (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + name;
+}
+
 bool typeIn(AttrType t, TypeSet set)
 {
     return t == AttrType::Unknown || (set & typeBit(t));
@@ -154,6 +162,13 @@ void Analyzer::checkAppAnnotations(const App &app)
     for (const Annotation &a : app.annotations) {
         const QString sub = a.name.section(u':', 1).toLower();
         if (sub == QLatin1String("name")) {
+            if (hasName) {
+                m_diagnostics->warning(
+                    a.range,
+                    QStringLiteral("@App:name is given twice: the app is named by the first"),
+                    QStringLiteral("remove one of them"));
+                continue;
+            }
             hasName = true;
             if (a.value().trimmed().isEmpty())
                 m_diagnostics->error(
@@ -260,10 +275,11 @@ void Analyzer::addDefinition(Definition &def)
         if (!same && !existing->incomplete && !schema.incomplete) {
             m_diagnostics->error(
                 def.nameRange,
-                QStringLiteral(
-                    "%1 is already defined as a %2 at line %3 with a different definition")
-                    .arg(q(def.name), schemaKindName(existing->kind))
-                    .arg(existing->range.line),
+                QStringLiteral("%1 is already defined as %2 at line %3%4")
+                    .arg(q(def.name), aKind(existing->kind))
+                    .arg(existing->range.line)
+                    .arg(existing->kind == schema.kind ? QStringLiteral(" with other attributes")
+                                                       : QString()),
                 existing->kind == schema.kind
                     ? QStringLiteral("it was (%1)").arg(existing->attributeText())
                     : QStringLiteral(
@@ -365,12 +381,16 @@ void Analyzer::checkDefinitionAnnotations(const Definition &def, const Schema &s
                     QStringLiteral("store type %1 is not supported: table %2 is kept in memory")
                         .arg(q(type), q(def.name)));
         } else if (a.is("OnError")) {
-            const QString action = a.value(QStringLiteral("action"));
-            if (action.compare(QLatin1String("LOG"), Qt::CaseInsensitive) != 0
-                && action.compare(QLatin1String("STREAM"), Qt::CaseInsensitive) != 0) {
+            const AnnotationElement *action = a.element(QStringLiteral("action"));
+            const QString value = action ? action->value : QString();
+            if (value.compare(QLatin1String("LOG"), Qt::CaseInsensitive) != 0
+                && value.compare(QLatin1String("STREAM"), Qt::CaseInsensitive) != 0) {
                 m_diagnostics->error(
-                    a.range, QStringLiteral("@OnError action must be 'LOG' or 'STREAM', found %1")
-                                 .arg(q(action)));
+                    action ? action->valueRange : a.range,
+                    action ? QStringLiteral("@OnError action must be 'LOG' or 'STREAM', found %1")
+                                 .arg(q(value))
+                           : QStringLiteral("@OnError needs an action: action='LOG' or "
+                                            "action='STREAM'"));
             }
         } else if (a.is("Async")) {
             for (const AnnotationElement &e : a.elements) {
@@ -385,8 +405,9 @@ void Analyzer::checkDefinitionAnnotations(const Definition &def, const Schema &s
             }
         } else if (a.is("purge")) {
             if (def.kind != DefinitionKind::Aggregation)
-                m_diagnostics->error(a.nameRange,
-                                     QStringLiteral("@purge can only be put on an aggregation"));
+                m_diagnostics->error(
+                    a.nameRange,
+                    QStringLiteral("@purge can only be put on an aggregation or a partition"));
         }
     }
 }
@@ -554,19 +575,27 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                                  QStringLiteral("@distribution needs at least one @destination"));
     }
 
-    // Required options: in the transport itself, or in every destination.
+    // Required options: in the transport itself, or else in every destination.
     for (const ParamSpec &p : spec->params) {
         if (p.optional || a.element(p.name))
             continue;
-        bool inAllDestinations = !destinations.isEmpty();
-        for (const Annotation *d : std::as_const(destinations))
-            inAllDestinations = inAllDestinations && d->element(p.name);
-        if (inAllDestinations)
+        if (destinations.isEmpty()) {
+            m_diagnostics->error(a.range,
+                                 QStringLiteral("%1 type %2 needs the option %3")
+                                     .arg(what, q(spec->name), q(p.name)),
+                                 QStringLiteral("%1: %2").arg(p.name, p.doc));
             continue;
-        m_diagnostics->error(
-            a.range,
-            QStringLiteral("%1 type %2 needs the option %3").arg(what, q(spec->name), q(p.name)),
-            QStringLiteral("%1: %2").arg(p.name, p.doc));
+        }
+        for (const Annotation *d : std::as_const(destinations)) {
+            if (!d->element(p.name))
+                m_diagnostics->error(
+                    d->range,
+                    QStringLiteral("@destination needs the option %1 of sink type %2")
+                        .arg(q(p.name), q(spec->name)),
+                    QStringLiteral("give it in @sink for every destination, or in each "
+                                   "@destination: %1: %2")
+                        .arg(p.name, p.doc));
+        }
     }
 }
 
@@ -706,10 +735,16 @@ const Schema *Analyzer::resolveSource(const SourceRef &ref, const Partition *par
                 names << inner->name;
             m_diagnostics->error(
                 ref.range, QStringLiteral("undefined inner stream %1").arg(q(ref.displayName())),
-                names.isEmpty() ? QStringLiteral("inner streams are defined by a query of the "
-                                                 "partition that inserts into #%1")
-                                      .arg(ref.name)
-                                : suggestionFor(ref.name, names));
+                names.isEmpty()
+                    ? QStringLiteral("inner streams are defined by a query of the "
+                                     "partition that inserts into #%1")
+                          .arg(ref.name)
+                    : [&] {
+                          const QString match = closestMatch(ref.name, names);
+                          return match.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral("did you mean %1?").arg(q(u'#' + match));
+                      }());
         }
         return s;
     }
@@ -811,8 +846,7 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
             if (schema
                 && (schema->kind == SchemaKind::Table || schema->kind == SchemaKind::Aggregation)) {
                 m_diagnostics->error(
-                    h.range,
-                    QStringLiteral("a %1 cannot have a window").arg(schemaKindName(schema->kind)));
+                    h.range, QStringLiteral("%1 cannot have a window").arg(aKind(schema->kind)));
                 break;
             }
             if (schema && schema->kind == SchemaKind::Window) {
@@ -830,12 +864,7 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
                 registry().find(BuiltinKind::StreamProcessor, call.ns, call.name);
             if (!spec) {
                 if (!call.ns.isEmpty() && !registry().isKnownNamespace(call.ns)) {
-                    m_diagnostics->warning(
-                        call.nameRange,
-                        QStringLiteral("unknown extension namespace %1: %2 cannot be checked")
-                            .arg(q(call.ns), q(call.qualifiedName())),
-                        QStringLiteral("Rivulet knows the namespaces %1")
-                            .arg(registry().namespaces().join(QStringLiteral(", "))));
+                    warnUnknownNamespace(call, QString());
                     Scope argScope = scope;
                     for (auto &arg : call.args)
                         analyzeExpr(*arg, argScope);
@@ -880,15 +909,36 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
     }
 }
 
+// Extensions of namespaces Rivulet does not know cannot be checked (or run): a warning, as the
+// app may still be meant for a Siddhi with that extension installed.
+void Analyzer::warnUnknownNamespace(const Call &call, const QString &what)
+{
+    const QStringList known = registry().namespaces();
+    QString hint;
+    for (const QString &ns : known) {
+        if (ns.compare(call.ns, Qt::CaseInsensitive) == 0)
+            hint = QStringLiteral("did you mean %1? Namespaces and names are case-sensitive")
+                       .arg(q(ns + u':' + call.name));
+    }
+    if (hint.isEmpty())
+        hint =
+            QStringLiteral("Rivulet knows the namespaces %1").arg(known.join(QStringLiteral(", ")));
+    m_diagnostics->warning(call.nameRange,
+                           QStringLiteral("unknown extension namespace %1: %2%3 cannot be checked")
+                               .arg(q(call.ns), what, q(call.qualifiedName())),
+                           hint);
+}
+
 void Analyzer::analyzeWindowCall(Call &call, Scope &scope, const QString &where)
 {
     const BuiltinSpec *spec = registry().find(BuiltinKind::Window, call.ns, call.name);
     if (!spec) {
         if (!call.ns.isEmpty() && !registry().isKnownNamespace(call.ns)) {
-            m_diagnostics->warning(
-                call.nameRange,
-                QStringLiteral("unknown extension namespace %1: window %2 cannot be checked")
-                    .arg(q(call.ns), q(call.qualifiedName())));
+            warnUnknownNamespace(call, QStringLiteral("window "));
+            Scope argScope = scope;
+            argScope.allowAggregates = false;
+            for (auto &arg : call.args)
+                analyzeExpr(*arg, argScope);
             return;
         }
         const QStringList names = registry().names(BuiltinKind::Window);
@@ -979,8 +1029,8 @@ void Analyzer::analyzePartition(Partition &partition)
         if (schema
             && !(schema->kind == SchemaKind::Stream || schema->kind == SchemaKind::FaultStream)) {
             m_diagnostics->error(with.stream.range,
-                                 QStringLiteral("only streams can be partitioned, and %1 is a %2")
-                                     .arg(q(with.stream.name), schemaKindName(schema->kind)));
+                                 QStringLiteral("only streams can be partitioned, and %1 is %2")
+                                     .arg(q(with.stream.name), aKind(schema->kind)));
             schema = nullptr;
         }
         if (seen.contains(with.stream.name))
@@ -1043,9 +1093,8 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         if (tableOrAggregation) {
             m_diagnostics->error(
                 in.single.source.range,
-                QStringLiteral(
-                    "%1 is a %2: a query can only read it in a join or an on-demand query")
-                    .arg(q(in.single.source.name), schemaKindName(schema->kind)),
+                QStringLiteral("%1 is %2: a query can only read it in a join or an on-demand query")
+                    .arg(q(in.single.source.name), aKind(schema->kind)),
                 QStringLiteral("join it with a stream: from S join %1 on ...")
                     .arg(in.single.source.name));
         }
@@ -1132,8 +1181,14 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
     if (l && r && leftStatic && rightStatic) {
         m_diagnostics->error(
             join.joinRange,
-            QStringLiteral("a join needs at least one stream or window: %1 and %2 are both %3s")
-                .arg(q(l->name), q(r->name), schemaKindName(l->kind)));
+            l->kind == r->kind
+                ? QStringLiteral("a join needs at least one stream or window: %1 and %2 are both "
+                                 "%3s")
+                      .arg(q(l->name), q(r->name), schemaKindName(l->kind))
+                : QStringLiteral("a join needs at least one stream or window: %1 is %2 and %3 is "
+                                 "%4")
+                      .arg(q(l->name), aKind(l->kind), q(r->name), aKind(r->kind)),
+            QStringLiteral("only streams and windows receive the events that trigger a join"));
     }
     if (join.trigger == JoinInput::LeftOnly && leftStatic)
         m_diagnostics->error(
@@ -1158,7 +1213,7 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
             join.joinRange, QStringLiteral("a join with an aggregation needs 'within ... per ...'"),
             QStringLiteral("for example: within '2024-01-01 00:00:00 +00:00', '2025-01-01 00:00:00 "
                            "+00:00' per 'days'"));
-    if (!hasAggregation && join.per)
+    if (!hasAggregation && join.per && l && r)
         m_diagnostics->error(
             join.per->range,
             QStringLiteral("'within ... per ...' applies only to joins with an aggregation"));
@@ -1179,7 +1234,7 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
                 join.per->range,
                 QStringLiteral("'per' takes a granularity such as 'days', found %1")
                     .arg(typeName(t)));
-        if (join.per->isConstant()) {
+        if (join.per->isConstant() && join.per->constant.type == AttrType::String) {
             static const QStringList units = {
                 QStringLiteral("seconds"), QStringLiteral("minutes"), QStringLiteral("hours"),
                 QStringLiteral("days"),    QStringLiteral("months"),  QStringLiteral("years"),
@@ -1202,8 +1257,8 @@ void Analyzer::collectStateInputs(StateElement &element, Scope &scope, bool inCo
         if (schema
             && (schema->kind == SchemaKind::Table || schema->kind == SchemaKind::Aggregation))
             m_diagnostics->error(element.stream.source.range,
-                                 QStringLiteral("a pattern reads streams, and %1 is a %2")
-                                     .arg(q(schema->name), schemaKindName(schema->kind)));
+                                 QStringLiteral("a pattern reads streams, and %1 is %2")
+                                     .arg(q(schema->name), aKind(schema->kind)));
         ScopeInput si;
         si.streamName = element.stream.source.name;
         si.reference = element.stream.eventRef;
@@ -1363,7 +1418,9 @@ QList<AttributeInfo> Analyzer::analyzeSelector(Selector &selector, Scope &scope,
             Scope s = scope;
             s.allowAggregates = true;
             s.context = QStringLiteral("in select");
+            const int errorsBefore = m_diagnostics->errorCount();
             const AttrType t = analyzeExpr(*out.expr, s);
+            const bool exprFailed = m_diagnostics->errorCount() > errorsBefore;
             std::function<bool(const Expr &)> usesAggregate = [&](const Expr &e) {
                 if (e.kind == ExprKind::Function && e.call.builtin
                     && e.call.builtin->kind == BuiltinKind::Aggregate)
@@ -1382,14 +1439,15 @@ QList<AttributeInfo> Analyzer::analyzeSelector(Selector &selector, Scope &scope,
             const QString name = out.name();
             if (name.isEmpty())
                 continue;
-            if (names.contains(name)) {
+            if (names.contains(name) && !exprFailed) {
                 m_diagnostics->error(out.renameRange.isValid() && !out.rename.isEmpty()
                                          ? out.renameRange
                                          : out.expr->range,
                                      QStringLiteral("attribute %1 is selected twice").arg(q(name)),
                                      QStringLiteral("rename one of them with 'as'"));
             }
-            names.insert(name);
+            if (!exprFailed)
+                names.insert(name);
             output.append({name, t});
         }
     }
@@ -1438,13 +1496,17 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
     if (target.incomplete)
         return;
     const QString kind = schemaKindName(target.kind);
+    const QString targetName =
+        q(target.kind == SchemaKind::InnerStream ? u'#' + target.name : target.name);
     if (output.size() != target.attributes.size()) {
-        m_diagnostics->error(range,
-                             QStringLiteral("the query emits %1 attributes but %2 %3 has %4")
-                                 .arg(output.size())
-                                 .arg(kind, q(target.name))
-                                 .arg(target.attributes.size()),
-                             QStringLiteral("%1 is (%2)").arg(target.name, target.attributeText()));
+        auto count = [](qsizetype n) {
+            return n == 1 ? QStringLiteral("1 attribute") : QStringLiteral("%1 attributes").arg(n);
+        };
+        m_diagnostics->error(
+            range,
+            QStringLiteral("the query emits %1 but %2 %3 has %4")
+                .arg(count(output.size()), kind, targetName, count(target.attributes.size())),
+            QStringLiteral("%1 is (%2)").arg(target.name, target.attributeText()));
         return;
     }
     for (int i = 0; i < output.size(); ++i) {
@@ -1455,7 +1517,7 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
                 range,
                 QStringLiteral(
                     "attribute %1 of %2 %3 is %4, but the query emits %5 (%6) in its place")
-                    .arg(q(t.name), kind, q(target.name), typeName(t.type), typeName(o.type),
+                    .arg(q(t.name), kind, targetName, typeName(t.type), typeName(o.type),
                          q(o.name)),
                 isNumeric(o.type) && isNumeric(t.type)
                     ? QStringLiteral("convert it: convert(%1, '%2') as %3")
@@ -1466,7 +1528,7 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
         if (o.name != t.name) {
             m_diagnostics->error(range,
                                  QStringLiteral("attribute %1 of %2 %3 is named %4 in the query")
-                                     .arg(QString::number(i + 1), kind, q(target.name), q(o.name)),
+                                     .arg(QString::number(i + 1), kind, targetName, q(o.name)),
                                  QStringLiteral("rename it: ... as %1").arg(t.name));
             return;
         }
@@ -1543,8 +1605,8 @@ void Analyzer::analyzeOutput(Query &query, const QList<AttributeInfo> &output,
         if (target->kind != SchemaKind::Table) {
             m_diagnostics->error(
                 out.target.range,
-                QStringLiteral("only tables can be updated or deleted from, and %1 is a %2")
-                    .arg(q(target->name), schemaKindName(target->kind)));
+                QStringLiteral("only tables can be updated or deleted from, and %1 is %2")
+                    .arg(q(target->name), aKind(target->kind)));
             return;
         }
         // Scope of 'on' and 'set': the query's output event, then the table.
@@ -1625,9 +1687,9 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
     analyzeSingleInput(*def.aggregationInput, scope, false, &extra, &tableOrAggregation);
     const Schema *in = scope.inputs.constFirst().schema;
     if (tableOrAggregation)
-        m_diagnostics->error(def.aggregationInput->source.range,
-                             QStringLiteral("an aggregation reads a stream, not a %1")
-                                 .arg(schemaKindName(in->kind)));
+        m_diagnostics->error(
+            def.aggregationInput->source.range,
+            QStringLiteral("an aggregation reads a stream, not %1").arg(aKind(in->kind)));
     QList<AttributeInfo> star = in ? in->attributes : QList<AttributeInfo>();
     // AGG_TIMESTAMP, the start of each bucket, may be selected; it is always the first attribute
     // of the aggregation, so selecting it adds nothing.
@@ -1640,6 +1702,7 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
     QList<AttributeInfo> output = analyzeSelector(def.aggregationSelector, scope, star, true);
     if (def.aggregateBy) {
         Scope s = scope;
+        s.context = QStringLiteral("in aggregate by");
         const AttrType t = analyzeExpr(*def.aggregateBy, s);
         if (t != AttrType::Long && t != AttrType::String && t != AttrType::Unknown)
             m_diagnostics->error(
@@ -1758,8 +1821,8 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
                                  QStringLiteral("undefined table %1").arg(q(expr.table)), s);
         } else if (table->kind != SchemaKind::Table && table->kind != SchemaKind::Window) {
             m_diagnostics->error(expr.tableRange,
-                                 QStringLiteral("'in' checks membership in a table, and %1 is a %2")
-                                     .arg(q(expr.table), schemaKindName(table->kind)));
+                                 QStringLiteral("'in' checks membership in a table, and %1 is %2")
+                                     .arg(q(expr.table), aKind(table->kind)));
             table = nullptr;
         }
         Scope inScope = scope;
@@ -1914,9 +1977,10 @@ AttrType Analyzer::analyzeVariable(Expr &expr, Scope &scope)
         if (expr.index.present && !si.collection
             && !(expr.index.value == 0 && !expr.index.fromLast)) {
             m_diagnostics->error(expr.range,
-                                 QStringLiteral("%1 matches one event; only counting patterns such "
-                                                "as %1<2:5> have events to index")
-                                     .arg(q(expr.stream)));
+                                 QStringLiteral("%1 matches a single event; only a counting "
+                                                "element such as %2=%3<2:5> has events to index")
+                                     .arg(q(expr.stream), expr.stream, si.streamName),
+                                 QStringLiteral("write %1.%2").arg(expr.stream, attr));
         }
         if (!si.schema)
             return AttrType::Unknown;
@@ -2019,10 +2083,15 @@ AttrType Analyzer::analyzeVariable(Expr &expr, Scope &scope)
         return AttrType::Unknown;
     }
     const QString s = suggestionFor(attr, candidates);
+    QString hint = s.isEmpty()
+                       ? where
+                       : s + (where.isEmpty() ? QString() : QStringLiteral(" (") + where + u')');
+    if (attr == QLatin1String("_error"))
+        hint = QStringLiteral("_error is an attribute of fault streams: read !Stream, and add "
+                              "@OnError(action='STREAM') to Stream's definition");
     m_diagnostics->error(
         expr.range, QStringLiteral("unknown attribute %1 %2").arg(q(attr), scope.context).trimmed(),
-        s.isEmpty() ? where
-                    : s + (where.isEmpty() ? QString() : QStringLiteral(" (") + where + u')'));
+        hint);
     return AttrType::Unknown;
 }
 
@@ -2030,8 +2099,13 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
                                   QList<AttrType> *argTypes)
 {
     const int count = call.starArgument ? 0 : int(call.args.size());
-    for (auto &arg : call.args)
+    // Arguments that already had an error are not checked again against the parameters.
+    QList<bool> failed;
+    for (auto &arg : call.args) {
+        const int before = m_diagnostics->errorCount();
         argTypes->append(analyzeExpr(*arg, scope));
+        failed.append(m_diagnostics->errorCount() > before);
+    }
     const QString name = q(spec.qualifiedName());
     const QString kind = builtinKindName(spec.kind);
     const QList<QList<int>> forms = spec.forms(count);
@@ -2092,6 +2166,8 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
             break;
         Expr &arg = *call.args[i];
         const AttrType t = argTypes->at(i);
+        if (failed[i])
+            continue;
         if (!typeIn(t, p.types) && !(arg.isConstant() && arg.constant.isNull)) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("argument %1 (%2) of %3 must be %4, found %5")
@@ -2160,8 +2236,10 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
             return AttrType::Unknown;
         Expr &arg = *call.args[spec.returnArg];
         AttrType t = AttrType::Unknown;
-        if (!arg.isConstant() || arg.constant.type != AttrType::String
-            || !parseTypeName(arg.constant.stringValue, &t) || t == AttrType::Object) {
+        if (!arg.isConstant())
+            return AttrType::Unknown; // reported: the parameter must be a constant
+        if (arg.constant.type != AttrType::String || !parseTypeName(arg.constant.stringValue, &t)
+            || t == AttrType::Object) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("%1 needs the name of a type: 'string', 'int', "
                                                 "'long', 'float', 'double' or 'bool'")
@@ -2195,19 +2273,13 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
         for (auto &arg : call.args)
             analyzeExpr(*arg, scope);
         if (!call.ns.isEmpty() && !reg.isKnownNamespace(call.ns)) {
-            m_diagnostics->warning(
-                call.nameRange,
-                QStringLiteral("unknown extension namespace %1: %2 cannot be checked")
-                    .arg(q(call.ns), q(call.qualifiedName())),
-                QStringLiteral("Rivulet knows the namespaces %1")
-                    .arg(reg.namespaces().join(QStringLiteral(", "))));
+            warnUnknownNamespace(call, QString());
             return AttrType::Unknown;
         }
         QStringList names = reg.names(BuiltinKind::Function, call.ns);
-        if (call.ns.isEmpty()) {
-            names += reg.names(BuiltinKind::Aggregate);
+        names += reg.names(BuiltinKind::Aggregate, call.ns);
+        if (call.ns.isEmpty())
             names += m_functions.keys();
-        }
         QString hint = suggestionFor(call.name, names);
         if (hint.isEmpty() && call.ns.isEmpty()) {
             for (const QString &ns : reg.namespaces()) {
@@ -2217,6 +2289,9 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
                 }
             }
         }
+        if (hint.isEmpty() && !call.ns.isEmpty())
+            hint = QStringLiteral("the functions of %1 are %2")
+                       .arg(q(call.ns), names.join(QStringLiteral(", ")));
         if (call.ns.isEmpty() && reg.find(BuiltinKind::Window, QString(), call.name))
             hint = QStringLiteral("%1 is a window: use it after a stream as #window.%1(...)")
                        .arg(call.name);

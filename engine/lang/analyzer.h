@@ -72,6 +72,7 @@ private:
                             QList<AttributeInfo> *extraAttributes, bool *isTableOrAggregation);
     void analyzeHandlers(Ast::SingleInput &input, Scope &scope, QList<AttributeInfo> *extra);
     void analyzeWindowCall(Ast::Call &call, Scope &scope, const QString &where);
+    void warnUnknownNamespace(const Ast::Call &call, const QString &what);
     void analyzeJoin(Ast::JoinInput &join, Scope &scope);
     void analyzeState(Ast::StateInput &state, Scope &scope);
     void collectStateInputs(Ast::StateElement &element, Scope &scope, bool inCount);

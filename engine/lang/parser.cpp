@@ -690,6 +690,11 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
         }
         break;
     case DefinitionKind::Trigger: {
+        if (at(TokenKind::LParen))
+            fail(cur(), QStringLiteral("a trigger has no attribute list"),
+                 QStringLiteral("every trigger emits one attribute, triggered_time long: write "
+                                "define trigger %1 at every 1 sec")
+                     .arg(d->name));
         expect(Keyword::At, QStringLiteral("after the trigger name"));
         const Token t = cur();
         if (accept(Keyword::Every)) {
@@ -1161,7 +1166,6 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
 
     int minCount = -2;
     int maxCount = -2;
-    const Token q0 = cur();
     const int countStart = m_pos;
     if (accept(TokenKind::Lt)) {
         // <n:m>, <n:>, <:m>, <n>
@@ -1173,7 +1177,11 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
             maxCount =
                 at(TokenKind::IntLiteral) ? int(parseIntLiteral(QStringLiteral("count"))) : -1;
         } else {
-            if (!q0.is(TokenKind::Lt) || minCount == 0)
+            if (at(TokenKind::Gt) && minCount == 0
+                && m_tokens[countStart + 1].is(TokenKind::IntLiteral))
+                fail(m_tokens[countStart + 1], QStringLiteral("an exact count must be at least 1"),
+                     QStringLiteral("<n> matches exactly n events; <0:n> matches up to n"));
+            if (minCount == 0)
                 fail(cur(), QStringLiteral("expected a count such as <2:5> after the stream"));
             maxCount = minCount;
         }
@@ -1244,8 +1252,19 @@ void Parser::parseSelector(Selector &selector, bool allowOrderLimit)
                 break;
         }
     }
-    if (accept(Keyword::Having))
-        selector.having = parseExpr();
+    if (at(Keyword::Having)) {
+        const Token having = take();
+        ExprPtr condition = parseExpr();
+        if (allowOrderLimit) {
+            selector.having = std::move(condition);
+        } else {
+            // Siddhi's aggregation definition takes select and group by only.
+            error(SourceRange::span(having.range(), condition->range),
+                  QStringLiteral("an aggregation has no 'having'"),
+                  QStringLiteral("filter the aggregated values where the aggregation is read: "
+                                 "in the join or on-demand query"));
+        }
+    }
     if (allowOrderLimit) {
         if (at(Keyword::Order)) {
             take();

@@ -423,11 +423,12 @@ QList<BuiltinSpec> makeSpecs()
 
     // ---- Stream processors -------------------------------------------------------------------
     {
-        BuiltinSpec s = spec(
-            BuiltinKind::StreamProcessor, "", "log", "Logs each event (and passes it on)",
-            {p("priority", S, Optional, "FATAL, ERROR, WARN, INFO, DEBUG, TRACE or OFF", "INFO"),
-             p("log.message", S, Optional, "a message to log with the event", "<app> :"),
-             p("is.event.logged", B, Optional, "whether to log the event itself", "true")});
+        BuiltinSpec s =
+            spec(BuiltinKind::StreamProcessor, "", "log", "Logs each event (and passes it on)",
+                 {p("priority", S, Optional | Constant,
+                    "FATAL, ERROR, WARN, INFO, DEBUG, TRACE or OFF", "INFO"),
+                  p("log.message", S, Optional, "a message to log with the event", "<app> :"),
+                  p("is.event.logged", B, Optional, "whether to log the event itself", "true")});
         s.overloads = {{}, {1}, {2}, {1, 2}, {0, 1}, {0, 1, 2}};
         out << s;
     }
@@ -562,7 +563,8 @@ QList<BuiltinSpec> makeSpecs()
 
 QString key(BuiltinKind kind, const QString &ns, const QString &name)
 {
-    return QString::number(int(kind)) + u'|' + ns.toLower() + u'|' + name.toLower();
+    // Case-sensitive, as Siddhi's extension holders (a HashMap of namespace:name).
+    return QString::number(int(kind)) + u'|' + ns + u'|' + name;
 }
 
 } // namespace
@@ -711,7 +713,7 @@ QList<const BuiltinSpec *> Registry::all(BuiltinKind kind) const
 bool Registry::isKnownNamespace(const QString &ns) const
 {
     for (const QString &n : m_namespaces) {
-        if (n.compare(ns, Qt::CaseInsensitive) == 0)
+        if (n == ns)
             return true;
     }
     return false;
@@ -721,7 +723,7 @@ QStringList Registry::names(BuiltinKind kind, const QString &ns) const
 {
     QStringList out;
     for (const BuiltinSpec &s : m_specs) {
-        if (s.kind == kind && s.ns.compare(ns, Qt::CaseInsensitive) == 0)
+        if (s.kind == kind && s.ns == ns)
             out << s.name;
     }
     return out;

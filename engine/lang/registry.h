@@ -82,6 +82,7 @@ class Registry
 public:
     static const Registry &builtins();
 
+    // Names are case-sensitive, as in Siddhi: #window.length, not #window.Length.
     const BuiltinSpec *find(BuiltinKind kind, const QString &ns, const QString &name) const;
     QList<const BuiltinSpec *> all(BuiltinKind kind) const;
     const QList<BuiltinSpec> &specs() const { return m_specs; }

@@ -29,6 +29,9 @@ private Q_SLOTS:
     void sinkOnError();
     void aggTimestampInAggregation();
     void eventIsNull();
+    void oneMistakeOneError_data();
+    void oneMistakeOneError();
+    void appNameTwice();
 };
 
 namespace {
@@ -422,6 +425,53 @@ void tst_Analyzer::eventIsNull()
     const CompiledApp attr = compileApp(
         "@App:name('T') define stream A (e2 int);\nfrom A[e2 is null] select e2 insert into O;");
     QVERIFY2(!attr.hasErrors(), qPrintable(messages(attr)));
+}
+
+void tst_Analyzer::oneMistakeOneError_data()
+{
+    QTest::addColumn<QString>("app");
+    QTest::addColumn<QString>("error");
+    // Each app has one mistake; what follows from it is not reported again.
+    QTest::newRow("unknown attribute, then a name selected twice")
+        << "define stream A (id int, x double); define stream B (id int, y double);\n"
+           "from A#window.length(1) as a join B#window.length(1) as b on a.id == b.id "
+           "select a.y, b.y insert into O;"
+        << "'A' has no attribute 'y'";
+    QTest::newRow("aggregate as a window argument")
+        << "define stream S (v int);\nfrom S#window.length(count()) select v insert into O;"
+        << "can only be used in select or having";
+    QTest::newRow("cast to an attribute")
+        << "define stream S (v double, k string);\nfrom S select cast(v, k) as x insert into O;"
+        << "must be a constant";
+    QTest::newRow("within on a join with an undefined aggregation")
+        << "define stream S (k string);\nfrom S join Agg on S.k == Agg.k within 0L, 1L per "
+           "'days' select S.k insert into O;"
+        << "undefined stream 'Agg'";
+    QTest::newRow("per that is not a string") << "define stream S (k string, v double);\n"
+                                                 "define aggregation A from S select k, sum(v) "
+                                                 "as t group by k aggregate every sec ... day;\n"
+                                                 "from S join A on S.k == A.k within 0L, 1L per "
+                                                 "5 select A.t insert into O;"
+                                              << "'per' takes a granularity";
+}
+
+void tst_Analyzer::oneMistakeOneError()
+{
+    QFETCH(QString, app);
+    QFETCH(QString, error);
+    const CompiledApp c = compileApp("@App:name('T')\n" + app.toUtf8());
+    QCOMPARE(c.errorCount(), 1);
+    QVERIFY2(c.diagnostics[0].message.contains(error), qPrintable(messages(c)));
+}
+
+void tst_Analyzer::appNameTwice()
+{
+    const CompiledApp c =
+        compileApp("@App:name('First')\n@App:name('Second')\ndefine stream S (a int);");
+    QCOMPARE(c.errorCount(), 0);
+    QCOMPARE(c.name(), QStringLiteral("First"));
+    QVERIFY2(messages(c).contains(QStringLiteral("2:1 warning: @App:name is given twice")),
+             qPrintable(messages(c)));
 }
 
 QTEST_APPLESS_MAIN(tst_Analyzer)

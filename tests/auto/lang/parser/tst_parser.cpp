@@ -35,6 +35,8 @@ private Q_SLOTS:
     void garbageNeverCrashes();
     void largeFile();
     void unterminatedStringEndsTheStatement();
+    void aggregationHasNoHaving();
+    void brokenPartitionHeaderSkipsItsBody();
 };
 
 namespace {
@@ -584,6 +586,31 @@ void tst_Parser::unterminatedStringEndsTheStatement()
                    "from S select n insert into P;\n");
     QCOMPARE(p->diagnostics.errorCount(), 1);
     QVERIFY(errors(*p).startsWith(QStringLiteral("2:13 unterminated string")));
+    QCOMPARE(int(p->app->executions.size()), 1);
+    QCOMPARE(p->app->executions[0].query->output.target.name, QStringLiteral("P"));
+}
+
+void tst_Parser::aggregationHasNoHaving()
+{
+    auto p = parse("define stream S (k string, v double);\n"
+                   "define aggregation A from S select k, sum(v) as t group by k having t > 1.0 "
+                   "aggregate every sec ... min;");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).contains(QStringLiteral("an aggregation has no 'having'")),
+             qPrintable(errors(*p)));
+    // The rest of the definition is still read.
+    QCOMPARE(p->app->definitions[1]->granularities.size(), 2);
+}
+
+void tst_Parser::brokenPartitionHeaderSkipsItsBody()
+{
+    auto p = parse("define stream S (a int);\n"
+                   "partition with (a of S)\n"
+                   "    from S select a insert into O;\n"
+                   "end;\n"
+                   "from S select a insert into P;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).startsWith(QStringLiteral("3:5 expected 'begin'")), qPrintable(errors(*p)));
     QCOMPARE(int(p->app->executions.size()), 1);
     QCOMPARE(p->app->executions[0].query->output.target.name, QStringLiteral("P"));
 }

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void closestMatch();
     void overloads();
     void everySinkTakesOnError();
+    void namesAreCaseSensitive();
 };
 
 void tst_Registry::coreBuiltinsArePresent_data()
@@ -170,6 +171,21 @@ void tst_Registry::everySinkTakesOnError()
     }
     QVERIFY(Registry::builtins().find(BuiltinKind::Aggregate, QStringLiteral("math"),
                                       QStringLiteral("percentile")));
+}
+
+void tst_Registry::namesAreCaseSensitive()
+{
+    // As in Siddhi, whose extensions are a HashMap keyed by namespace:name.
+    const Registry &r = Registry::builtins();
+    QVERIFY(r.find(BuiltinKind::Window, {}, QStringLiteral("length")));
+    QVERIFY(!r.find(BuiltinKind::Window, {}, QStringLiteral("Length")));
+    QVERIFY(!r.find(BuiltinKind::Function, QStringLiteral("STR"), QStringLiteral("upper")));
+    QVERIFY(r.isKnownNamespace(QStringLiteral("str")));
+    QVERIFY(!r.isKnownNamespace(QStringLiteral("Str")));
+    QVERIFY(!r.find(BuiltinKind::Source, {}, QStringLiteral("HTTP")));
+    // "Did you mean" still finds the right spelling.
+    QCOMPARE(Rivulet::Lang::closestMatch(QStringLiteral("LENGTH"), r.names(BuiltinKind::Window)),
+             QStringLiteral("length"));
 }
 
 QTEST_APPLESS_MAIN(tst_Registry)
