@@ -1165,7 +1165,8 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         *outputForAnonymous = output;
         return;
     }
-    analyzeOutput(query, output, partition, hasWindow);
+    Q_UNUSED(hasWindow);
+    analyzeOutput(query.output, output, partition);
 }
 
 void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
@@ -1224,28 +1225,49 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
     }
     Scope timeScope = scope;
     if (join.withinStart)
-        analyzeExpr(*join.withinStart, timeScope);
+        checkWithin(*join.withinStart, timeScope);
     if (join.withinEnd)
-        analyzeExpr(*join.withinEnd, timeScope);
-    if (join.per) {
-        const AttrType t = analyzeExpr(*join.per, timeScope);
-        if (t != AttrType::String && t != AttrType::Unknown)
+        checkWithin(*join.withinEnd, timeScope);
+    if (join.per)
+        checkPer(*join.per, timeScope);
+}
+
+// within <start> [, <end>]: epoch milliseconds, or dates as strings ('2024-01-01 00:00:00',
+// '2024-**-** **:**:**').
+void Analyzer::checkWithin(Expr &bound, Scope &scope)
+{
+    const AttrType t = analyzeExpr(bound, scope);
+    if (t != AttrType::String && t != AttrType::Long && t != AttrType::Int
+        && t != AttrType::Unknown)
+        m_diagnostics->error(bound.range,
+                             QStringLiteral("'within' takes epoch milliseconds (long) or a date "
+                                            "string, found %1")
+                                 .arg(typeName(t)),
+                             QStringLiteral("for example: within '2024-01-01 00:00:00', "
+                                            "'2024-02-01 00:00:00' or within 1704067200000L, "
+                                            "1706745600000L"));
+}
+
+// per <granularity>: a string naming one of Siddhi's granularities, or an attribute holding one.
+void Analyzer::checkPer(Expr &per, Scope &scope)
+{
+    const AttrType t = analyzeExpr(per, scope);
+    if (t != AttrType::String && t != AttrType::Unknown)
+        m_diagnostics->error(
+            per.range,
+            QStringLiteral("'per' takes a granularity such as 'days', found %1").arg(typeName(t)));
+    if (per.isConstant() && per.constant.type == AttrType::String) {
+        static const QStringList units = {
+            QStringLiteral("seconds"), QStringLiteral("minutes"), QStringLiteral("hours"),
+            QStringLiteral("days"),    QStringLiteral("months"),  QStringLiteral("years"),
+            QStringLiteral("sec"),     QStringLiteral("min"),     QStringLiteral("hour"),
+            QStringLiteral("day"),     QStringLiteral("month"),   QStringLiteral("year"),
+            QStringLiteral("second"),  QStringLiteral("minute")};
+        if (!units.contains(per.constant.stringValue.toLower()))
             m_diagnostics->error(
-                join.per->range,
-                QStringLiteral("'per' takes a granularity such as 'days', found %1")
-                    .arg(typeName(t)));
-        if (join.per->isConstant() && join.per->constant.type == AttrType::String) {
-            static const QStringList units = {
-                QStringLiteral("seconds"), QStringLiteral("minutes"), QStringLiteral("hours"),
-                QStringLiteral("days"),    QStringLiteral("months"),  QStringLiteral("years"),
-                QStringLiteral("sec"),     QStringLiteral("min"),     QStringLiteral("hour"),
-                QStringLiteral("day"),     QStringLiteral("month"),   QStringLiteral("year")};
-            if (!units.contains(join.per->constant.stringValue.toLower()))
-                m_diagnostics->error(
-                    join.per->range,
-                    QStringLiteral("unknown granularity %1").arg(q(join.per->constant.stringValue)),
-                    QStringLiteral("use seconds, minutes, hours, days, months or years"));
-        }
+                per.range,
+                QStringLiteral("unknown granularity %1").arg(q(per.constant.stringValue)),
+                QStringLiteral("use seconds, minutes, hours, days, months or years"));
     }
 }
 
@@ -1535,11 +1557,9 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
     }
 }
 
-void Analyzer::analyzeOutput(Query &query, const QList<AttributeInfo> &output,
-                             const Partition *partition, bool hasWindow)
+void Analyzer::analyzeOutput(QueryOutput &out, const QList<AttributeInfo> &output,
+                             const Partition *partition)
 {
-    QueryOutput &out = query.output;
-    Q_UNUSED(hasWindow);
     switch (out.kind) {
     case QueryOutput::Return:
         return;
@@ -1723,6 +1743,90 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
             attrs.append(a);
     }
     schema.attributes = attrs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// On-demand (store) queries
+
+QList<AttributeInfo> Analyzer::analyzeOnDemandQuery(OnDemandQuery &query, SemanticModel &model)
+{
+    m_model = std::move(model);
+    QList<AttributeInfo> output;
+    Scope scope;
+    QList<AttributeInfo> star;
+    if (query.kind == OnDemandQuery::Find || !query.input.name.isEmpty()) {
+        // from <table|window|aggregation> [as a] [on ...] [within ... per ...] select ...
+        const Schema *input = resolveSource(query.input, nullptr, true);
+        if (input && input->kind != SchemaKind::Table && input->kind != SchemaKind::Window
+            && input->kind != SchemaKind::Aggregation) {
+            m_diagnostics->error(
+                query.input.range,
+                QStringLiteral("an on-demand query reads a table, a window or an aggregation, and "
+                               "%1 is %2")
+                    .arg(q(input->name), aKind(input->kind)),
+                QStringLiteral("streams hold no events to query: insert them into a table or a "
+                               "window first"));
+            input = nullptr;
+        }
+        scope.inputs.append(ScopeInput{query.input.name, query.alias, input, true, false, true});
+        if (input)
+            star = input->attributes;
+        const bool isAggregation = input && input->kind == SchemaKind::Aggregation;
+        if (isAggregation && !query.per)
+            m_diagnostics->error(
+                query.input.range,
+                QStringLiteral("reading aggregation %1 needs 'within ... per ...'")
+                    .arg(q(input->name)),
+                QStringLiteral("for example: from %1 within '2024-**-** **:**:**' per 'hours' "
+                               "select ...")
+                    .arg(input->name));
+        else if (input && !isAggregation && query.per)
+            m_diagnostics->error(
+                query.per->range,
+                QStringLiteral("'within ... per ...' applies only to aggregations, and %1 is %2")
+                    .arg(q(input->name), aKind(input->kind)));
+        if (query.on) {
+            Scope on = scope;
+            on.context = QStringLiteral("in the 'on' condition");
+            expectBool(*query.on, on, QStringLiteral("the 'on' condition"));
+        }
+        Scope timeScope = scope;
+        if (query.withinStart)
+            checkWithin(*query.withinStart, timeScope);
+        if (query.withinEnd)
+            checkWithin(*query.withinEnd, timeScope);
+        if (query.per)
+            checkPer(*query.per, timeScope);
+    }
+    output = analyzeSelector(query.selector, scope, star, false);
+    switch (query.kind) {
+    case OnDemandQuery::Find:
+        break;
+    case OnDemandQuery::Insert: {
+        const Schema *target = m_model.find(query.output.target.name);
+        if (!target) {
+            const QString s = suggestionFor(query.output.target.name, streamNames());
+            m_diagnostics->error(
+                query.output.target.range,
+                QStringLiteral("undefined table %1").arg(q(query.output.target.name)), s);
+        } else if (target->kind != SchemaKind::Table) {
+            m_diagnostics->error(
+                query.output.target.range,
+                QStringLiteral("an on-demand query inserts into a table, and %1 is %2")
+                    .arg(q(target->name), aKind(target->kind)));
+        } else {
+            checkCompatible(output, *target, query.output.target.range);
+        }
+        break;
+    }
+    case OnDemandQuery::Delete:
+    case OnDemandQuery::Update:
+    case OnDemandQuery::UpdateOrInsert:
+        analyzeOutput(query.output, output, nullptr);
+        break;
+    }
+    model = std::move(m_model);
+    return output;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ public:
 
     SemanticModel analyze(Ast::App &app);
 
+    // Checks an on-demand (store) query against the schemas of an analysed app, and returns the
+    // attributes it selects. The model is used and handed back.
+    QList<AttributeInfo> analyzeOnDemandQuery(Ast::OnDemandQuery &query, SemanticModel &model);
+
     // For tests and tools: the type of a standalone expression over the given inputs.
     AttrType analyzeExpression(Ast::Expr &expr, const QList<ScopeInput> &inputs);
 
@@ -80,8 +84,10 @@ private:
     QList<AttributeInfo> analyzeSelector(Ast::Selector &selector, Scope &scope,
                                          const QList<AttributeInfo> &starAttributes,
                                          bool isAggregation);
-    void analyzeOutput(Ast::Query &query, const QList<AttributeInfo> &output,
-                       const Ast::Partition *partition, bool hasWindow);
+    void analyzeOutput(Ast::QueryOutput &out, const QList<AttributeInfo> &output,
+                       const Ast::Partition *partition);
+    void checkPer(Ast::Expr &per, Scope &scope);
+    void checkWithin(Ast::Expr &bound, Scope &scope);
     void checkCompatible(const QList<AttributeInfo> &output, const Schema &target,
                          const SourceRange &range);
     const Schema *resolveSource(const Ast::SourceRef &ref, const Ast::Partition *partition,

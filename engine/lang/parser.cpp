@@ -1224,6 +1224,9 @@ void Parser::parseSelector(Selector &selector, bool allowOrderLimit)
         for (;;) {
             OutputAttribute out;
             const Token start = cur();
+            if (start.is(TokenKind::EndOfFile) || start.is(TokenKind::Semicolon))
+                fail(start, QStringLiteral("expected an attribute to select, found %1")
+                                .arg(describe(start)));
             if (start.kind == TokenKind::Keyword && !start.is(Keyword::Not)
                 && !start.is(Keyword::Null) && !start.is(Keyword::True) && !start.is(Keyword::False)
                 && !startsOperand(0))
@@ -2028,6 +2031,15 @@ std::unique_ptr<OnDemandQuery> Parser::parseOnDemandQuery()
                 query->on = parseExpr();
             if (at(Keyword::Within))
                 parseWithinPer(&query->withinStart, &query->withinEnd, &query->per);
+            if (at(TokenKind::Semicolon) && peekToken(1).is(Keyword::Select)) {
+                // "from T on roomNo >= 10; select roomNo, type", as in the Siddhi 5.1 guide:
+                // Siddhi rejects the ';', but nothing else can be meant.
+                if (m_diagnostics)
+                    m_diagnostics->warning(
+                        cur().range(), QStringLiteral("';' before 'select' in an on-demand query"),
+                        QStringLiteral("Siddhi rejects it: the query ends after its selection"));
+                take();
+            }
             if (at(Keyword::Select))
                 parseSelector(query->selector, true);
             if (at(Keyword::Delete) || at(Keyword::Update) || at(Keyword::Insert)) {

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void oneMistakeOneError_data();
     void oneMistakeOneError();
     void appNameTwice();
+    void onDemandQueries_data();
+    void onDemandQueries();
 };
 
 namespace {
@@ -472,6 +474,65 @@ void tst_Analyzer::appNameTwice()
     QCOMPARE(c.name(), QStringLiteral("First"));
     QVERIFY2(messages(c).contains(QStringLiteral("2:1 warning: @App:name is given twice")),
              qPrintable(messages(c)));
+}
+
+void tst_Analyzer::onDemandQueries_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("result"); // selected attributes, or the first error
+    QTest::newRow("select table") << "from T on k == 'a' select k, n"
+                                  << "k string, n int";
+    QTest::newRow("select star") << "from T"
+                                 << "k string, n int";
+    QTest::newRow("aggregate") << "from T select count() as c"
+                               << "c long";
+    QTest::newRow("window") << "from W select v"
+                            << "v double";
+    QTest::newRow("aggregation") << "from A within 0L, 10L per 'seconds' select k, total"
+                                 << "k string, total double";
+    QTest::newRow("insert") << "select 'a' as k, 1 as n insert into T"
+                            << "k string, n int";
+    QTest::newRow("update") << "update T set T.n = T.n + 1 on T.k == 'a'"
+                            << "";
+    QTest::newRow("delete") << "select 'a' as key delete T on T.k == key"
+                            << "key string";
+    QTest::newRow("stream") << "from S select v"
+                            << "error: an on-demand query reads a table";
+    QTest::newRow("aggregation without per")
+        << "from A select total"
+        << "error: reading aggregation 'A' needs 'within ... per ...'";
+    QTest::newRow("insert attribute") << "select k, 1 as n insert into T"
+                                      << "error: 'k' must be a constant here";
+    QTest::newRow("insert wrong type") << "select 'a' as k, 'b' as n insert into T"
+                                       << "error: attribute 'n' of table 'T' is int";
+    QTest::newRow("parse error") << "from T select"
+                                 << "error: expected an attribute to select";
+}
+
+void tst_Analyzer::onDemandQueries()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, result);
+    CompiledApp app = compileApp(
+        "@App:name('T') define table T (k string, n int); define window W (v double) length(5);\n"
+        "define stream S (k string, v double);\n"
+        "define aggregation A from S select k, sum(v) as total group by k aggregate every sec ... "
+        "min;");
+    QVERIFY2(!app.hasErrors(), qPrintable(messages(app)));
+    const CompiledOnDemandQuery q = compileOnDemandQuery(app, query.toUtf8());
+    if (result.startsWith(QLatin1String("error: "))) {
+        QVERIFY(q.hasErrors());
+        QVERIFY2(q.diagnostics[0].message.startsWith(result.mid(7)),
+                 qPrintable(q.diagnostics[0].message));
+        return;
+    }
+    QVERIFY2(!q.hasErrors(), qPrintable(q.diagnostics.value(0).message));
+    QStringList attrs;
+    for (const AttributeInfo &a : q.output)
+        attrs << a.name + u' ' + typeName(a.type);
+    QCOMPARE(attrs.join(QStringLiteral(", ")), result);
+    // The app's model is intact afterwards.
+    QVERIFY(app.model.find(QStringLiteral("T")));
 }
 
 QTEST_APPLESS_MAIN(tst_Analyzer)
