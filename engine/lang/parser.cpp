@@ -254,7 +254,28 @@ bool Parser::startsOperand(int ahead) const
     const Token &n = peekToken(ahead + 1);
     if (n.is(TokenKind::LParen) || n.is(TokenKind::Dot) || n.is(TokenKind::LBracket))
         return true;
-    return canBeName(t, NamePos::Expression);
+    if (canBeName(t, NamePos::Expression))
+        return true;
+    // Any keyword may name an attribute (`on == true`); followed by an operator or a closing
+    // bracket it cannot be anything else.
+    switch (n.kind) {
+    case TokenKind::EqEq:
+    case TokenKind::NotEq:
+    case TokenKind::Lt:
+    case TokenKind::LtEq:
+    case TokenKind::Gt:
+    case TokenKind::GtEq:
+    case TokenKind::Plus:
+    case TokenKind::Minus:
+    case TokenKind::Star:
+    case TokenKind::Slash:
+    case TokenKind::Percent:
+    case TokenKind::RBracket:
+    case TokenKind::RParen:
+        return true;
+    default:
+        return n.is(Keyword::Is);
+    }
 }
 
 bool Parser::firstOnLine(int index) const
@@ -1942,9 +1963,9 @@ ExprPtr Parser::parseReference()
     const Token &after = peekToken(1);
     const bool qualifiedNext =
         after.is(TokenKind::Dot) || after.is(TokenKind::LBracket) || after.is(TokenKind::Hash);
-    const QString name1 =
-        parseName(QStringLiteral("an attribute or stream name"), &nameRange,
-                  qualified || qualifiedNext ? NamePos::Any : NamePos::Expression);
+    const QString name1 = parseName(
+        QStringLiteral("an attribute or stream name"), &nameRange,
+        qualified || qualifiedNext || startsOperand(0) ? NamePos::Any : NamePos::Expression);
     if (at(TokenKind::LBracket)) {
         e->index = parseEventIndex();
         qualified = true;

@@ -476,6 +476,11 @@ void tst_Parser::keywordsAsNames()
     QCOMPARE(q.selector.attributes[2].expr->stream, QStringLiteral("In"));
     QCOMPARE(q.selector.attributes[3].expr->kind, ExprKind::Function);
     QCOMPARE(q.selector.attributes[3].rename, QStringLiteral("limit"));
+
+    // Even a clause keyword names an attribute where an operator follows it.
+    auto p2 = parse("define stream Oven (on bool, from int);\n"
+                    "from Oven[on == true and from > 2] select from + 1 as f insert into O;\n");
+    QVERIFY2(!p2->diagnostics.hasErrors(), qPrintable(errors(*p2)));
 }
 
 void tst_Parser::clauseKeywordIsNotTakenAsName()
