@@ -182,14 +182,6 @@ QList<BuiltinSpec> makeSpecs()
                {p("arg", B, Required, "the condition")});
     out << agg("unionSet", R::Fixed, AT::Object, "The union of the sets",
                {p("set", O, Required, "a set from createSet")});
-    {
-        BuiltinSpec s = agg("percentile", R::Fixed, AT::Double,
-                            "The value below which the given percentage of the values fall",
-                            {p("arg", N, Required, "the value"),
-                             p("p", D, Constant, "the percentile, from 0.0 to 100.0")});
-        s.ns = QStringLiteral("math");
-        out << s;
-    }
 
     // ---- str: ------------------------------------------------------------------------------
     out << fn(
@@ -309,6 +301,15 @@ QList<BuiltinSpec> makeSpecs()
               {p("p1", S, Required, "the text")});
     out << fn("math", "parseLong", AT::Long, "Parses a string as a long",
               {p("p1", S, Required, "the text")});
+    {
+        // An aggregate function of the math extension (siddhi-execution-math).
+        BuiltinSpec s = agg("percentile", R::Fixed, AT::Double,
+                            "The value below which the given percentage of the values fall",
+                            {p("arg", N, Required, "the value"),
+                             p("p", D, Constant, "the percentile, from 0.0 to 100.0")});
+        s.ns = QStringLiteral("math");
+        out << s;
+    }
 
     // ---- time: -----------------------------------------------------------------------------
     out << fn("time", "currentTimestamp", AT::String,
