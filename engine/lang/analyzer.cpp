@@ -1790,13 +1790,22 @@ QList<AttributeInfo> Analyzer::analyzeOnDemandQuery(OnDemandQuery &query, Semant
             on.context = QStringLiteral("in the 'on' condition");
             expectBool(*query.on, on, QStringLiteral("the 'on' condition"));
         }
-        Scope timeScope = scope;
+        // No event is being processed: the time range and granularity are constants.
+        Scope timeScope;
+        timeScope.context = QStringLiteral("in within ... per ...");
         if (query.withinStart)
             checkWithin(*query.withinStart, timeScope);
         if (query.withinEnd)
             checkWithin(*query.withinEnd, timeScope);
         if (query.per)
             checkPer(*query.per, timeScope);
+    }
+    if (query.input.name.isEmpty() && query.selector.present && query.selector.star) {
+        m_diagnostics->error(query.selector.range,
+                             QStringLiteral("'select *' needs an input; select values instead"),
+                             QStringLiteral("for example: select 'a' as key, 1 as count"));
+        model = std::move(m_model);
+        return {};
     }
     output = analyzeSelector(query.selector, scope, star, false);
     switch (query.kind) {
@@ -1809,10 +1818,11 @@ QList<AttributeInfo> Analyzer::analyzeOnDemandQuery(OnDemandQuery &query, Semant
             m_diagnostics->error(
                 query.output.target.range,
                 QStringLiteral("undefined table %1").arg(q(query.output.target.name)), s);
-        } else if (target->kind != SchemaKind::Table) {
+        } else if (target->kind != SchemaKind::Table && target->kind != SchemaKind::Window) {
+            // Siddhi inserts into tables only; Rivulet's runtime also fills named windows.
             m_diagnostics->error(
                 query.output.target.range,
-                QStringLiteral("an on-demand query inserts into a table, and %1 is %2")
+                QStringLiteral("an on-demand query inserts into a table or a window, and %1 is %2")
                     .arg(q(target->name), aKind(target->kind)));
         } else {
             checkCompatible(output, *target, query.output.target.range);
@@ -1864,12 +1874,16 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
         result = analyzeVariable(expr, scope);
         break;
     case ExprKind::StreamRef: {
+        // e1 in `e1 is null`, eventTimestamp(e1): the runtime reads the event's slot.
         bool found = false;
-        for (const ScopeInput &si : std::as_const(scope.inputs)) {
+        for (int i = 0; i < scope.inputs.size() && !found; ++i) {
+            const ScopeInput &si = scope.inputs[i];
             if (si.visible
                 && (si.reference == expr.stream
-                    || (si.reference.isEmpty() && si.streamName == expr.stream)))
+                    || (si.reference.isEmpty() && si.streamName == expr.stream))) {
                 found = true;
+                expr.inputIndex = i;
+            }
         }
         if (!found) {
             m_diagnostics->error(
@@ -2435,7 +2449,7 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
             arg.stream = arg.attribute;
             arg.streamRange = arg.attributeRange;
             arg.attribute.clear();
-            arg.type = AttrType::Object;
+            analyzeExpr(arg, scope);
             return AttrType::Long;
         }
     }

@@ -424,6 +424,17 @@ void tst_Analyzer::eventIsNull()
     QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
     const Ast::Expr &cond = *c.app->executions[0].query->selector.attributes[0].expr->call.args[0];
     QCOMPARE(cond.lhs->kind, Ast::ExprKind::StreamRef);
+    // The runtime reads the event's slot: e2 is the second input of the pattern.
+    QCOMPARE(cond.lhs->inputIndex, 1);
+    const CompiledApp ts =
+        compileApp("@App:name('T') define stream A (v int);\n"
+                   "from e1=A -> e2=A select eventTimestamp(e2) - eventTimestamp(e1) as gap, "
+                   "#e1 is null as none insert into O;");
+    QVERIFY2(!ts.hasErrors(), qPrintable(messages(ts)));
+    const auto &sel = ts.app->executions[0].query->selector.attributes;
+    QCOMPARE(sel[0].expr->lhs->call.args[0]->kind, Ast::ExprKind::StreamRef);
+    QCOMPARE(sel[0].expr->lhs->call.args[0]->inputIndex, 1);
+    QCOMPARE(sel[0].expr->rhs->call.args[0]->inputIndex, 0);
     const CompiledApp attr = compileApp(
         "@App:name('T') define stream A (e2 int);\nfrom A[e2 is null] select e2 insert into O;");
     QVERIFY2(!attr.hasErrors(), qPrintable(messages(attr)));
