@@ -5,6 +5,7 @@
 
 #include <QRegularExpression>
 
+#include <climits>
 #include <functional>
 
 namespace Rivulet::Lang {
@@ -26,6 +27,14 @@ bool containsTemplateVariable(const QString &value)
 const Registry &registry()
 {
     return Registry::builtins();
+}
+
+// "a stream", "an aggregation", "an inner stream"
+QString aKind(SchemaKind kind)
+{
+    const QString name = schemaKindName(kind);
+    const bool vowel = name.startsWith(u'a') || name.startsWith(u'i');
+    return (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + name;
 }
 
 bool typeIn(AttrType t, TypeSet set)
@@ -153,6 +162,13 @@ void Analyzer::checkAppAnnotations(const App &app)
     for (const Annotation &a : app.annotations) {
         const QString sub = a.name.section(u':', 1).toLower();
         if (sub == QLatin1String("name")) {
+            if (hasName) {
+                m_diagnostics->warning(
+                    a.range,
+                    QStringLiteral("@App:name is given twice: the app is named by the first"),
+                    QStringLiteral("remove one of them"));
+                continue;
+            }
             hasName = true;
             if (a.value().trimmed().isEmpty())
                 m_diagnostics->error(
@@ -203,7 +219,7 @@ void Analyzer::addDefinition(Definition &def)
         }
         m_functions.insert(def.name, &def);
         const QString lang = def.language.toLower();
-        if (lang != QLatin1String("javascript") && lang != QLatin1String("js")
+        if (!def.incomplete && lang != QLatin1String("javascript") && lang != QLatin1String("js")
             && lang != QLatin1String("scala") && lang != QLatin1String("r"))
             m_diagnostics->warning(
                 def.nameRange, QStringLiteral("unknown script language %1").arg(q(def.language)),
@@ -259,10 +275,11 @@ void Analyzer::addDefinition(Definition &def)
         if (!same && !existing->incomplete && !schema.incomplete) {
             m_diagnostics->error(
                 def.nameRange,
-                QStringLiteral(
-                    "%1 is already defined as a %2 at line %3 with a different definition")
-                    .arg(q(def.name), schemaKindName(existing->kind))
-                    .arg(existing->range.line),
+                QStringLiteral("%1 is already defined as %2 at line %3%4")
+                    .arg(q(def.name), aKind(existing->kind))
+                    .arg(existing->range.line)
+                    .arg(existing->kind == schema.kind ? QStringLiteral(" with other attributes")
+                                                       : QString()),
                 existing->kind == schema.kind
                     ? QStringLiteral("it was (%1)").arg(existing->attributeText())
                     : QStringLiteral(
@@ -364,12 +381,16 @@ void Analyzer::checkDefinitionAnnotations(const Definition &def, const Schema &s
                     QStringLiteral("store type %1 is not supported: table %2 is kept in memory")
                         .arg(q(type), q(def.name)));
         } else if (a.is("OnError")) {
-            const QString action = a.value(QStringLiteral("action"));
-            if (action.compare(QLatin1String("LOG"), Qt::CaseInsensitive) != 0
-                && action.compare(QLatin1String("STREAM"), Qt::CaseInsensitive) != 0) {
+            const AnnotationElement *action = a.element(QStringLiteral("action"));
+            const QString value = action ? action->value : QString();
+            if (value.compare(QLatin1String("LOG"), Qt::CaseInsensitive) != 0
+                && value.compare(QLatin1String("STREAM"), Qt::CaseInsensitive) != 0) {
                 m_diagnostics->error(
-                    a.range, QStringLiteral("@OnError action must be 'LOG' or 'STREAM', found %1")
-                                 .arg(q(action)));
+                    action ? action->valueRange : a.range,
+                    action ? QStringLiteral("@OnError action must be 'LOG' or 'STREAM', found %1")
+                                 .arg(q(value))
+                           : QStringLiteral("@OnError needs an action: action='LOG' or "
+                                            "action='STREAM'"));
             }
         } else if (a.is("Async")) {
             for (const AnnotationElement &e : a.elements) {
@@ -384,8 +405,9 @@ void Analyzer::checkDefinitionAnnotations(const Definition &def, const Schema &s
             }
         } else if (a.is("purge")) {
             if (def.kind != DefinitionKind::Aggregation)
-                m_diagnostics->error(a.nameRange,
-                                     QStringLiteral("@purge can only be put on an aggregation"));
+                m_diagnostics->error(
+                    a.nameRange,
+                    QStringLiteral("@purge can only be put on an aggregation or a partition"));
         }
     }
 }
@@ -402,6 +424,26 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
         return;
     }
     const BuiltinSpec *spec = registry().find(kind, QString(), typeElement->value);
+    const Annotation *distribution = nullptr;
+    for (const Annotation &nested : a.annotations) {
+        if (nested.is("map")) {
+            checkMapper(nested, isSource, schema);
+        } else if (!isSource && nested.is("distribution")) {
+            if (distribution) {
+                m_diagnostics->error(nested.nameRange,
+                                     QStringLiteral("a sink has at most one @distribution"));
+                continue;
+            }
+            distribution = &nested;
+        } else {
+            m_diagnostics->error(
+                nested.nameRange,
+                QStringLiteral("unexpected @%1 inside @%2").arg(nested.name, a.name),
+                isSource ? QStringLiteral("@%1 holds options and a @map(...)").arg(a.name)
+                         : QStringLiteral("@%1 holds options, a @map(...) and a @distribution(...)")
+                               .arg(a.name));
+        }
+    }
     if (!spec) {
         m_diagnostics->error(typeElement->valueRange,
                              QStringLiteral("unknown %1 type %2").arg(what, q(typeElement->value)),
@@ -413,24 +455,30 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                                                   .arg(what, names.join(QStringLiteral(", ")))
                                             : s;
                              }());
-    } else {
-        QStringList known;
-        for (const ParamSpec &p : spec->params)
-            known << p.name;
-        for (const AnnotationElement &e : a.elements) {
+        return;
+    }
+
+    QStringList known;
+    for (const ParamSpec &p : spec->params)
+        known << p.name;
+    // The options of the transport, in @source/@sink itself or (for distributed sinks) in each
+    // @destination.
+    auto checkOptions = [&](const Annotation &holder) {
+        for (const AnnotationElement &e : holder.elements) {
             if (e.key.isEmpty()) {
                 m_diagnostics->error(
-                    e.range, QStringLiteral("options of @%1 are key='value' pairs").arg(a.name));
+                    e.range,
+                    QStringLiteral("options of @%1 are key='value' pairs").arg(holder.name));
                 continue;
             }
-            if (e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
+            if (&holder == &a && e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
                 continue;
-            bool found = false;
+            const ParamSpec *param = nullptr;
             for (const ParamSpec &p : spec->params) {
                 if (p.name.compare(e.key, Qt::CaseInsensitive) == 0)
-                    found = true;
+                    param = &p;
             }
-            if (!found) {
+            if (!param) {
                 const QString s = suggestionFor(e.key, known);
                 m_diagnostics->error(
                     e.keyRange,
@@ -439,9 +487,11 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                     s.isEmpty()
                         ? QStringLiteral("its options are %1").arg(known.join(QStringLiteral(", ")))
                         : s);
+                continue;
             }
-            if ((e.key.compare(QLatin1String("port"), Qt::CaseInsensitive) == 0)
-                && !containsTemplateVariable(e.value)) {
+            if (containsTemplateVariable(e.value))
+                continue;
+            if (param->name == QLatin1String("port")) {
                 bool ok = false;
                 const int port = e.value.toInt(&ok);
                 if (!ok || port < 0 || port > 65535)
@@ -449,27 +499,123 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                         e.valueRange,
                         QStringLiteral("port must be a number from 0 to 65535, found %1")
                             .arg(q(e.value)));
+            } else if (param->name == QLatin1String("on.error")) {
+                static const QStringList actions = {QStringLiteral("LOG"), QStringLiteral("WAIT"),
+                                                    QStringLiteral("STREAM")};
+                if (!actions.contains(e.value.toUpper()))
+                    m_diagnostics->error(
+                        e.valueRange,
+                        QStringLiteral("on.error must be 'LOG', 'WAIT' or 'STREAM', found %1")
+                            .arg(q(e.value)));
+            }
+            // {{attr}} templates name attributes of the stream.
+            if (param->dynamic)
+                checkTemplate(e, schema, QStringLiteral("option %1").arg(q(e.key)));
+        }
+    };
+    checkOptions(a);
+
+    QList<const Annotation *> destinations;
+    if (distribution) {
+        for (const Annotation &nested : distribution->annotations) {
+            if (nested.is("destination")) {
+                destinations << &nested;
+                checkOptions(nested);
+            } else {
+                m_diagnostics->error(
+                    nested.nameRange,
+                    QStringLiteral("unexpected @%1 inside @distribution").arg(nested.name),
+                    QStringLiteral("@distribution holds strategy, partitionKey and one "
+                                   "@destination(...) per endpoint"));
             }
         }
-        for (const ParamSpec &p : spec->params) {
-            if (!p.optional && !a.element(p.name)) {
-                m_diagnostics->error(a.range,
-                                     QStringLiteral("%1 type %2 needs the option %3")
-                                         .arg(what, q(spec->name), q(p.name)),
-                                     QStringLiteral("%1: %2").arg(p.name, p.doc));
-            }
+        const QString strategy = distribution->value(QStringLiteral("strategy"));
+        const AnnotationElement *key = distribution->element(QStringLiteral("partitionKey"));
+        for (const AnnotationElement &e : distribution->elements) {
+            if (e.key.compare(QLatin1String("strategy"), Qt::CaseInsensitive) != 0
+                && e.key.compare(QLatin1String("partitionKey"), Qt::CaseInsensitive) != 0)
+                m_diagnostics->error(
+                    e.range.isValid() ? e.keyRange : distribution->range,
+                    QStringLiteral("unknown option %1 of @distribution").arg(q(e.key)),
+                    QStringLiteral("@distribution takes strategy and "
+                                   "partitionKey"));
         }
-    }
-    for (const Annotation &nested : a.annotations) {
-        if (nested.is("map")) {
-            checkMapper(nested, isSource, schema);
-        } else if (!isSource && (nested.is("distribution") || nested.is("destination"))) {
-            // distributed sinks: accepted; each destination repeats the sink's options
+        if (strategy.compare(QLatin1String("roundRobin"), Qt::CaseInsensitive) == 0) {
+            // nothing more
+        } else if (strategy.compare(QLatin1String("partitioned"), Qt::CaseInsensitive) == 0) {
+            if (!key) {
+                m_diagnostics->error(
+                    distribution->range,
+                    QStringLiteral("the 'partitioned' strategy needs a partitionKey"),
+                    QStringLiteral("name the attribute that picks the destination, as in "
+                                   "partitionKey='%1'")
+                        .arg(schema.attributes.isEmpty() ? QStringLiteral("id")
+                                                         : schema.attributes.constFirst().name));
+            } else if (schema.indexOf(key->value) < 0 && !schema.incomplete) {
+                const QString s = suggestionFor(key->value, schema.attributeNames());
+                m_diagnostics->error(
+                    key->valueRange,
+                    QStringLiteral("partitionKey %1 is not an attribute of %2")
+                        .arg(q(key->value), q(schema.name)),
+                    s.isEmpty()
+                        ? QStringLiteral("attributes of %1: %2")
+                              .arg(schema.name, schema.attributeNames().join(QStringLiteral(", ")))
+                        : s);
+            }
         } else {
             m_diagnostics->error(
-                nested.nameRange,
-                QStringLiteral("unexpected @%1 inside @%2").arg(nested.name, a.name),
-                QStringLiteral("@%1 holds options and a @map(...)").arg(a.name));
+                distribution->range,
+                strategy.isEmpty()
+                    ? QStringLiteral("@distribution needs a strategy")
+                    : QStringLiteral("unknown distribution strategy %1").arg(q(strategy)),
+                QStringLiteral("the strategies are 'roundRobin' and 'partitioned'"));
+        }
+        if (destinations.isEmpty())
+            m_diagnostics->error(distribution->range,
+                                 QStringLiteral("@distribution needs at least one @destination"));
+    }
+
+    // Required options: in the transport itself, or else in every destination.
+    for (const ParamSpec &p : spec->params) {
+        if (p.optional || a.element(p.name))
+            continue;
+        if (destinations.isEmpty()) {
+            m_diagnostics->error(a.range,
+                                 QStringLiteral("%1 type %2 needs the option %3")
+                                     .arg(what, q(spec->name), q(p.name)),
+                                 QStringLiteral("%1: %2").arg(p.name, p.doc));
+            continue;
+        }
+        for (const Annotation *d : std::as_const(destinations)) {
+            if (!d->element(p.name))
+                m_diagnostics->error(
+                    d->range,
+                    QStringLiteral("@destination needs the option %1 of sink type %2")
+                        .arg(q(p.name), q(spec->name)),
+                    QStringLiteral("give it in @sink for every destination, or in each "
+                                   "@destination: %1: %2")
+                        .arg(p.name, p.doc));
+        }
+    }
+}
+
+void Analyzer::checkTemplate(const AnnotationElement &e, const Schema &schema, const QString &where)
+{
+    static const QRegularExpression placeholder(
+        QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
+    auto it = placeholder.globalMatch(e.value);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        const QString attr = m.captured(1);
+        if (schema.indexOf(attr) < 0 && !schema.incomplete) {
+            const QString s = suggestionFor(attr, schema.attributeNames());
+            m_diagnostics->error(e.valueRange,
+                                 QStringLiteral("%1 uses {{%2}}, but stream %3 has no attribute %4")
+                                     .arg(where, attr, q(schema.name), q(attr)),
+                                 s.isEmpty() ? QStringLiteral("attributes of %1: %2")
+                                                   .arg(schema.name, schema.attributeNames().join(
+                                                                         QStringLiteral(", ")))
+                                             : s);
         }
     }
 }
@@ -558,25 +704,8 @@ void Analyzer::checkMapper(const Annotation &map, bool isSource, const Schema &s
                                      QStringLiteral("@payload belongs in a sink's @map"));
                 continue;
             }
-            static const QRegularExpression placeholder(
-                QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
-            for (const AnnotationElement &e : nested.elements) {
-                auto it = placeholder.globalMatch(e.value);
-                while (it.hasNext()) {
-                    const auto m = it.next();
-                    const QString attr = m.captured(1);
-                    if (schema.indexOf(attr) < 0 && !schema.incomplete) {
-                        m_diagnostics->error(
-                            e.valueRange,
-                            QStringLiteral(
-                                "@payload uses {{%1}}, but stream %2 has no attribute %3")
-                                .arg(attr, q(schema.name), q(attr)),
-                            QStringLiteral("attributes of %1: %2")
-                                .arg(schema.name,
-                                     schema.attributeNames().join(QStringLiteral(", "))));
-                    }
-                }
-            }
+            for (const AnnotationElement &e : nested.elements)
+                checkTemplate(e, schema, QStringLiteral("@payload"));
         } else {
             m_diagnostics->error(
                 nested.nameRange, QStringLiteral("unexpected @%1 inside @map").arg(nested.name),
@@ -606,10 +735,16 @@ const Schema *Analyzer::resolveSource(const SourceRef &ref, const Partition *par
                 names << inner->name;
             m_diagnostics->error(
                 ref.range, QStringLiteral("undefined inner stream %1").arg(q(ref.displayName())),
-                names.isEmpty() ? QStringLiteral("inner streams are defined by a query of the "
-                                                 "partition that inserts into #%1")
-                                      .arg(ref.name)
-                                : suggestionFor(ref.name, names));
+                names.isEmpty()
+                    ? QStringLiteral("inner streams are defined by a query of the "
+                                     "partition that inserts into #%1")
+                          .arg(ref.name)
+                    : [&] {
+                          const QString match = closestMatch(ref.name, names);
+                          return match.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral("did you mean %1?").arg(q(u'#' + match));
+                      }());
         }
         return s;
     }
@@ -711,8 +846,7 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
             if (schema
                 && (schema->kind == SchemaKind::Table || schema->kind == SchemaKind::Aggregation)) {
                 m_diagnostics->error(
-                    h.range,
-                    QStringLiteral("a %1 cannot have a window").arg(schemaKindName(schema->kind)));
+                    h.range, QStringLiteral("%1 cannot have a window").arg(aKind(schema->kind)));
                 break;
             }
             if (schema && schema->kind == SchemaKind::Window) {
@@ -730,12 +864,7 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
                 registry().find(BuiltinKind::StreamProcessor, call.ns, call.name);
             if (!spec) {
                 if (!call.ns.isEmpty() && !registry().isKnownNamespace(call.ns)) {
-                    m_diagnostics->warning(
-                        call.nameRange,
-                        QStringLiteral("unknown extension namespace %1: %2 cannot be checked")
-                            .arg(q(call.ns), q(call.qualifiedName())),
-                        QStringLiteral("Rivulet knows the namespaces %1")
-                            .arg(registry().namespaces().join(QStringLiteral(", "))));
+                    warnUnknownNamespace(call, QString());
                     Scope argScope = scope;
                     for (auto &arg : call.args)
                         analyzeExpr(*arg, argScope);
@@ -780,15 +909,36 @@ void Analyzer::analyzeHandlers(SingleInput &input, Scope &scope, QList<Attribute
     }
 }
 
+// Extensions of namespaces Rivulet does not know cannot be checked (or run): a warning, as the
+// app may still be meant for a Siddhi with that extension installed.
+void Analyzer::warnUnknownNamespace(const Call &call, const QString &what)
+{
+    const QStringList known = registry().namespaces();
+    QString hint;
+    for (const QString &ns : known) {
+        if (ns.compare(call.ns, Qt::CaseInsensitive) == 0)
+            hint = QStringLiteral("did you mean %1? Namespaces and names are case-sensitive")
+                       .arg(q(ns + u':' + call.name));
+    }
+    if (hint.isEmpty())
+        hint =
+            QStringLiteral("Rivulet knows the namespaces %1").arg(known.join(QStringLiteral(", ")));
+    m_diagnostics->warning(call.nameRange,
+                           QStringLiteral("unknown extension namespace %1: %2%3 cannot be checked")
+                               .arg(q(call.ns), what, q(call.qualifiedName())),
+                           hint);
+}
+
 void Analyzer::analyzeWindowCall(Call &call, Scope &scope, const QString &where)
 {
     const BuiltinSpec *spec = registry().find(BuiltinKind::Window, call.ns, call.name);
     if (!spec) {
         if (!call.ns.isEmpty() && !registry().isKnownNamespace(call.ns)) {
-            m_diagnostics->warning(
-                call.nameRange,
-                QStringLiteral("unknown extension namespace %1: window %2 cannot be checked")
-                    .arg(q(call.ns), q(call.qualifiedName())));
+            warnUnknownNamespace(call, QStringLiteral("window "));
+            Scope argScope = scope;
+            argScope.allowAggregates = false;
+            for (auto &arg : call.args)
+                analyzeExpr(*arg, argScope);
             return;
         }
         const QStringList names = registry().names(BuiltinKind::Window);
@@ -879,8 +1029,8 @@ void Analyzer::analyzePartition(Partition &partition)
         if (schema
             && !(schema->kind == SchemaKind::Stream || schema->kind == SchemaKind::FaultStream)) {
             m_diagnostics->error(with.stream.range,
-                                 QStringLiteral("only streams can be partitioned, and %1 is a %2")
-                                     .arg(q(with.stream.name), schemaKindName(schema->kind)));
+                                 QStringLiteral("only streams can be partitioned, and %1 is %2")
+                                     .arg(q(with.stream.name), aKind(schema->kind)));
             schema = nullptr;
         }
         if (seen.contains(with.stream.name))
@@ -943,9 +1093,8 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         if (tableOrAggregation) {
             m_diagnostics->error(
                 in.single.source.range,
-                QStringLiteral(
-                    "%1 is a %2: a query can only read it in a join or an on-demand query")
-                    .arg(q(in.single.source.name), schemaKindName(schema->kind)),
+                QStringLiteral("%1 is %2: a query can only read it in a join or an on-demand query")
+                    .arg(q(in.single.source.name), aKind(schema->kind)),
                 QStringLiteral("join it with a stream: from S join %1 on ...")
                     .arg(in.single.source.name));
         }
@@ -1016,7 +1165,8 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         *outputForAnonymous = output;
         return;
     }
-    analyzeOutput(query, output, partition, hasWindow);
+    Q_UNUSED(hasWindow);
+    analyzeOutput(query.output, output, partition);
 }
 
 void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
@@ -1032,8 +1182,14 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
     if (l && r && leftStatic && rightStatic) {
         m_diagnostics->error(
             join.joinRange,
-            QStringLiteral("a join needs at least one stream or window: %1 and %2 are both %3s")
-                .arg(q(l->name), q(r->name), schemaKindName(l->kind)));
+            l->kind == r->kind
+                ? QStringLiteral("a join needs at least one stream or window: %1 and %2 are both "
+                                 "%3s")
+                      .arg(q(l->name), q(r->name), schemaKindName(l->kind))
+                : QStringLiteral("a join needs at least one stream or window: %1 is %2 and %3 is "
+                                 "%4")
+                      .arg(q(l->name), aKind(l->kind), q(r->name), aKind(r->kind)),
+            QStringLiteral("only streams and windows receive the events that trigger a join"));
     }
     if (join.trigger == JoinInput::LeftOnly && leftStatic)
         m_diagnostics->error(
@@ -1058,7 +1214,7 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
             join.joinRange, QStringLiteral("a join with an aggregation needs 'within ... per ...'"),
             QStringLiteral("for example: within '2024-01-01 00:00:00 +00:00', '2025-01-01 00:00:00 "
                            "+00:00' per 'days'"));
-    if (!hasAggregation && join.per)
+    if (!hasAggregation && join.per && l && r)
         m_diagnostics->error(
             join.per->range,
             QStringLiteral("'within ... per ...' applies only to joins with an aggregation"));
@@ -1069,28 +1225,49 @@ void Analyzer::analyzeJoin(JoinInput &join, Scope &scope)
     }
     Scope timeScope = scope;
     if (join.withinStart)
-        analyzeExpr(*join.withinStart, timeScope);
+        checkWithin(*join.withinStart, timeScope);
     if (join.withinEnd)
-        analyzeExpr(*join.withinEnd, timeScope);
-    if (join.per) {
-        const AttrType t = analyzeExpr(*join.per, timeScope);
-        if (t != AttrType::String && t != AttrType::Unknown)
+        checkWithin(*join.withinEnd, timeScope);
+    if (join.per)
+        checkPer(*join.per, timeScope);
+}
+
+// within <start> [, <end>]: epoch milliseconds, or dates as strings ('2024-01-01 00:00:00',
+// '2024-**-** **:**:**').
+void Analyzer::checkWithin(Expr &bound, Scope &scope)
+{
+    const AttrType t = analyzeExpr(bound, scope);
+    if (t != AttrType::String && t != AttrType::Long && t != AttrType::Int
+        && t != AttrType::Unknown)
+        m_diagnostics->error(bound.range,
+                             QStringLiteral("'within' takes epoch milliseconds (long) or a date "
+                                            "string, found %1")
+                                 .arg(typeName(t)),
+                             QStringLiteral("for example: within '2024-01-01 00:00:00', "
+                                            "'2024-02-01 00:00:00' or within 1704067200000L, "
+                                            "1706745600000L"));
+}
+
+// per <granularity>: a string naming one of Siddhi's granularities, or an attribute holding one.
+void Analyzer::checkPer(Expr &per, Scope &scope)
+{
+    const AttrType t = analyzeExpr(per, scope);
+    if (t != AttrType::String && t != AttrType::Unknown)
+        m_diagnostics->error(
+            per.range,
+            QStringLiteral("'per' takes a granularity such as 'days', found %1").arg(typeName(t)));
+    if (per.isConstant() && per.constant.type == AttrType::String) {
+        static const QStringList units = {
+            QStringLiteral("seconds"), QStringLiteral("minutes"), QStringLiteral("hours"),
+            QStringLiteral("days"),    QStringLiteral("months"),  QStringLiteral("years"),
+            QStringLiteral("sec"),     QStringLiteral("min"),     QStringLiteral("hour"),
+            QStringLiteral("day"),     QStringLiteral("month"),   QStringLiteral("year"),
+            QStringLiteral("second"),  QStringLiteral("minute")};
+        if (!units.contains(per.constant.stringValue.toLower()))
             m_diagnostics->error(
-                join.per->range,
-                QStringLiteral("'per' takes a granularity such as 'days', found %1")
-                    .arg(typeName(t)));
-        if (join.per->isConstant()) {
-            static const QStringList units = {
-                QStringLiteral("seconds"), QStringLiteral("minutes"), QStringLiteral("hours"),
-                QStringLiteral("days"),    QStringLiteral("months"),  QStringLiteral("years"),
-                QStringLiteral("sec"),     QStringLiteral("min"),     QStringLiteral("hour"),
-                QStringLiteral("day"),     QStringLiteral("month"),   QStringLiteral("year")};
-            if (!units.contains(join.per->constant.stringValue.toLower()))
-                m_diagnostics->error(
-                    join.per->range,
-                    QStringLiteral("unknown granularity %1").arg(q(join.per->constant.stringValue)),
-                    QStringLiteral("use seconds, minutes, hours, days, months or years"));
-        }
+                per.range,
+                QStringLiteral("unknown granularity %1").arg(q(per.constant.stringValue)),
+                QStringLiteral("use seconds, minutes, hours, days, months or years"));
     }
 }
 
@@ -1102,8 +1279,8 @@ void Analyzer::collectStateInputs(StateElement &element, Scope &scope, bool inCo
         if (schema
             && (schema->kind == SchemaKind::Table || schema->kind == SchemaKind::Aggregation))
             m_diagnostics->error(element.stream.source.range,
-                                 QStringLiteral("a pattern reads streams, and %1 is a %2")
-                                     .arg(q(schema->name), schemaKindName(schema->kind)));
+                                 QStringLiteral("a pattern reads streams, and %1 is %2")
+                                     .arg(q(schema->name), aKind(schema->kind)));
         ScopeInput si;
         si.streamName = element.stream.source.name;
         si.reference = element.stream.eventRef;
@@ -1263,7 +1440,9 @@ QList<AttributeInfo> Analyzer::analyzeSelector(Selector &selector, Scope &scope,
             Scope s = scope;
             s.allowAggregates = true;
             s.context = QStringLiteral("in select");
+            const int errorsBefore = m_diagnostics->errorCount();
             const AttrType t = analyzeExpr(*out.expr, s);
+            const bool exprFailed = m_diagnostics->errorCount() > errorsBefore;
             std::function<bool(const Expr &)> usesAggregate = [&](const Expr &e) {
                 if (e.kind == ExprKind::Function && e.call.builtin
                     && e.call.builtin->kind == BuiltinKind::Aggregate)
@@ -1282,14 +1461,15 @@ QList<AttributeInfo> Analyzer::analyzeSelector(Selector &selector, Scope &scope,
             const QString name = out.name();
             if (name.isEmpty())
                 continue;
-            if (names.contains(name)) {
+            if (names.contains(name) && !exprFailed) {
                 m_diagnostics->error(out.renameRange.isValid() && !out.rename.isEmpty()
                                          ? out.renameRange
                                          : out.expr->range,
                                      QStringLiteral("attribute %1 is selected twice").arg(q(name)),
                                      QStringLiteral("rename one of them with 'as'"));
             }
-            names.insert(name);
+            if (!exprFailed)
+                names.insert(name);
             output.append({name, t});
         }
     }
@@ -1338,13 +1518,17 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
     if (target.incomplete)
         return;
     const QString kind = schemaKindName(target.kind);
+    const QString targetName =
+        q(target.kind == SchemaKind::InnerStream ? u'#' + target.name : target.name);
     if (output.size() != target.attributes.size()) {
-        m_diagnostics->error(range,
-                             QStringLiteral("the query emits %1 attributes but %2 %3 has %4")
-                                 .arg(output.size())
-                                 .arg(kind, q(target.name))
-                                 .arg(target.attributes.size()),
-                             QStringLiteral("%1 is (%2)").arg(target.name, target.attributeText()));
+        auto count = [](qsizetype n) {
+            return n == 1 ? QStringLiteral("1 attribute") : QStringLiteral("%1 attributes").arg(n);
+        };
+        m_diagnostics->error(
+            range,
+            QStringLiteral("the query emits %1 but %2 %3 has %4")
+                .arg(count(output.size()), kind, targetName, count(target.attributes.size())),
+            QStringLiteral("%1 is (%2)").arg(target.name, target.attributeText()));
         return;
     }
     for (int i = 0; i < output.size(); ++i) {
@@ -1355,7 +1539,7 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
                 range,
                 QStringLiteral(
                     "attribute %1 of %2 %3 is %4, but the query emits %5 (%6) in its place")
-                    .arg(q(t.name), kind, q(target.name), typeName(t.type), typeName(o.type),
+                    .arg(q(t.name), kind, targetName, typeName(t.type), typeName(o.type),
                          q(o.name)),
                 isNumeric(o.type) && isNumeric(t.type)
                     ? QStringLiteral("convert it: convert(%1, '%2') as %3")
@@ -1366,18 +1550,16 @@ void Analyzer::checkCompatible(const QList<AttributeInfo> &output, const Schema 
         if (o.name != t.name) {
             m_diagnostics->error(range,
                                  QStringLiteral("attribute %1 of %2 %3 is named %4 in the query")
-                                     .arg(QString::number(i + 1), kind, q(target.name), q(o.name)),
+                                     .arg(QString::number(i + 1), kind, targetName, q(o.name)),
                                  QStringLiteral("rename it: ... as %1").arg(t.name));
             return;
         }
     }
 }
 
-void Analyzer::analyzeOutput(Query &query, const QList<AttributeInfo> &output,
-                             const Partition *partition, bool hasWindow)
+void Analyzer::analyzeOutput(QueryOutput &out, const QList<AttributeInfo> &output,
+                             const Partition *partition)
 {
-    QueryOutput &out = query.output;
-    Q_UNUSED(hasWindow);
     switch (out.kind) {
     case QueryOutput::Return:
         return;
@@ -1443,8 +1625,8 @@ void Analyzer::analyzeOutput(Query &query, const QList<AttributeInfo> &output,
         if (target->kind != SchemaKind::Table) {
             m_diagnostics->error(
                 out.target.range,
-                QStringLiteral("only tables can be updated or deleted from, and %1 is a %2")
-                    .arg(q(target->name), schemaKindName(target->kind)));
+                QStringLiteral("only tables can be updated or deleted from, and %1 is %2")
+                    .arg(q(target->name), aKind(target->kind)));
             return;
         }
         // Scope of 'on' and 'set': the query's output event, then the table.
@@ -1525,13 +1707,22 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
     analyzeSingleInput(*def.aggregationInput, scope, false, &extra, &tableOrAggregation);
     const Schema *in = scope.inputs.constFirst().schema;
     if (tableOrAggregation)
-        m_diagnostics->error(def.aggregationInput->source.range,
-                             QStringLiteral("an aggregation reads a stream, not a %1")
-                                 .arg(schemaKindName(in->kind)));
+        m_diagnostics->error(
+            def.aggregationInput->source.range,
+            QStringLiteral("an aggregation reads a stream, not %1").arg(aKind(in->kind)));
     QList<AttributeInfo> star = in ? in->attributes : QList<AttributeInfo>();
+    // AGG_TIMESTAMP, the start of each bucket, may be selected; it is always the first attribute
+    // of the aggregation, so selecting it adds nothing.
+    static const QString aggTimestamp = QStringLiteral("AGG_TIMESTAMP");
+    Schema bucket;
+    bucket.name = def.name;
+    bucket.kind = SchemaKind::Aggregation;
+    bucket.attributes = {{aggTimestamp, AttrType::Long}};
+    scope.inputs.append(ScopeInput{def.name, QString(), m_model.adopt(bucket), false, false, true});
     QList<AttributeInfo> output = analyzeSelector(def.aggregationSelector, scope, star, true);
     if (def.aggregateBy) {
         Scope s = scope;
+        s.context = QStringLiteral("in aggregate by");
         const AttrType t = analyzeExpr(*def.aggregateBy, s);
         if (t != AttrType::Long && t != AttrType::String && t != AttrType::Unknown)
             m_diagnostics->error(
@@ -1546,9 +1737,106 @@ void Analyzer::analyzeAggregation(Definition &def, Schema &schema)
                                  QStringLiteral("use sec, min, hour, day, month and year"));
     }
     QList<AttributeInfo> attrs;
-    attrs.append({QStringLiteral("AGG_TIMESTAMP"), AttrType::Long});
-    attrs += output;
+    attrs.append({aggTimestamp, AttrType::Long});
+    for (const AttributeInfo &a : std::as_const(output)) {
+        if (a.name != aggTimestamp)
+            attrs.append(a);
+    }
     schema.attributes = attrs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// On-demand (store) queries
+
+QList<AttributeInfo> Analyzer::analyzeOnDemandQuery(OnDemandQuery &query, SemanticModel &model)
+{
+    m_model = std::move(model);
+    QList<AttributeInfo> output;
+    Scope scope;
+    QList<AttributeInfo> star;
+    if (query.kind == OnDemandQuery::Find || !query.input.name.isEmpty()) {
+        // from <table|window|aggregation> [as a] [on ...] [within ... per ...] select ...
+        const Schema *input = resolveSource(query.input, nullptr, true);
+        if (input && input->kind != SchemaKind::Table && input->kind != SchemaKind::Window
+            && input->kind != SchemaKind::Aggregation) {
+            m_diagnostics->error(
+                query.input.range,
+                QStringLiteral("an on-demand query reads a table, a window or an aggregation, and "
+                               "%1 is %2")
+                    .arg(q(input->name), aKind(input->kind)),
+                QStringLiteral("streams hold no events to query: insert them into a table or a "
+                               "window first"));
+            input = nullptr;
+        }
+        scope.inputs.append(ScopeInput{query.input.name, query.alias, input, true, false, true});
+        if (input)
+            star = input->attributes;
+        const bool isAggregation = input && input->kind == SchemaKind::Aggregation;
+        if (isAggregation && !query.per)
+            m_diagnostics->error(
+                query.input.range,
+                QStringLiteral("reading aggregation %1 needs 'within ... per ...'")
+                    .arg(q(input->name)),
+                QStringLiteral("for example: from %1 within '2024-**-** **:**:**' per 'hours' "
+                               "select ...")
+                    .arg(input->name));
+        else if (input && !isAggregation && query.per)
+            m_diagnostics->error(
+                query.per->range,
+                QStringLiteral("'within ... per ...' applies only to aggregations, and %1 is %2")
+                    .arg(q(input->name), aKind(input->kind)));
+        if (query.on) {
+            Scope on = scope;
+            on.context = QStringLiteral("in the 'on' condition");
+            expectBool(*query.on, on, QStringLiteral("the 'on' condition"));
+        }
+        // No event is being processed: the time range and granularity are constants.
+        Scope timeScope;
+        timeScope.context = QStringLiteral("in within ... per ...");
+        if (query.withinStart)
+            checkWithin(*query.withinStart, timeScope);
+        if (query.withinEnd)
+            checkWithin(*query.withinEnd, timeScope);
+        if (query.per)
+            checkPer(*query.per, timeScope);
+    }
+    if (query.input.name.isEmpty() && query.selector.present && query.selector.star) {
+        m_diagnostics->error(query.selector.range,
+                             QStringLiteral("'select *' needs an input; select values instead"),
+                             QStringLiteral("for example: select 'a' as key, 1 as count"));
+        model = std::move(m_model);
+        return {};
+    }
+    output = analyzeSelector(query.selector, scope, star, false);
+    switch (query.kind) {
+    case OnDemandQuery::Find:
+        break;
+    case OnDemandQuery::Insert: {
+        const Schema *target = m_model.find(query.output.target.name);
+        if (!target) {
+            const QString s = suggestionFor(query.output.target.name, streamNames());
+            m_diagnostics->error(
+                query.output.target.range,
+                QStringLiteral("undefined table %1").arg(q(query.output.target.name)), s);
+        } else if (target->kind != SchemaKind::Table && target->kind != SchemaKind::Window) {
+            // Siddhi inserts into tables only; Rivulet's runtime also fills named windows.
+            m_diagnostics->error(
+                query.output.target.range,
+                QStringLiteral("an on-demand query inserts into a table or a window, and %1 is %2")
+                    .arg(q(target->name), aKind(target->kind)));
+        } else {
+            checkCompatible(output, *target, query.output.target.range);
+        }
+        break;
+    }
+    case OnDemandQuery::Delete:
+    case OnDemandQuery::Update:
+    case OnDemandQuery::UpdateOrInsert:
+        analyzeOutput(query.output, output, nullptr);
+        break;
+    }
+    model = std::move(m_model);
+    return output;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1586,12 +1874,16 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
         result = analyzeVariable(expr, scope);
         break;
     case ExprKind::StreamRef: {
+        // e1 in `e1 is null`, eventTimestamp(e1): the runtime reads the event's slot.
         bool found = false;
-        for (const ScopeInput &si : std::as_const(scope.inputs)) {
+        for (int i = 0; i < scope.inputs.size() && !found; ++i) {
+            const ScopeInput &si = scope.inputs[i];
             if (si.visible
                 && (si.reference == expr.stream
-                    || (si.reference.isEmpty() && si.streamName == expr.stream)))
+                    || (si.reference.isEmpty() && si.streamName == expr.stream))) {
                 found = true;
+                expr.inputIndex = i;
+            }
         }
         if (!found) {
             m_diagnostics->error(
@@ -1617,10 +1909,28 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
         result = isNumeric(t) ? t : AttrType::Unknown;
         break;
     }
-    case ExprKind::IsNull:
-        analyzeExpr(*expr.lhs, scope);
+    case ExprKind::IsNull: {
+        // `e2 is null` checks whether the event e2 of a pattern matched: Siddhi's grammar tries
+        // a stream reference before an attribute, so a bare name that names an event is one.
+        Expr &operand = *expr.lhs;
+        if (operand.kind == ExprKind::Variable && operand.stream.isEmpty()
+            && !operand.index.present) {
+            bool isEvent = false;
+            for (const ScopeInput &si : std::as_const(scope.inputs))
+                isEvent =
+                    isEvent
+                    || (si.visible && !si.reference.isEmpty() && si.reference == operand.attribute);
+            if (isEvent) {
+                operand.kind = ExprKind::StreamRef;
+                operand.stream = operand.attribute;
+                operand.streamRange = operand.attributeRange;
+                operand.attribute.clear();
+            }
+        }
+        analyzeExpr(operand, scope);
         result = AttrType::Bool;
         break;
+    }
     case ExprKind::In: {
         const Schema *table = m_model.find(expr.table);
         if (!table) {
@@ -1629,8 +1939,8 @@ AttrType Analyzer::analyzeExpr(Expr &expr, Scope &scope)
                                  QStringLiteral("undefined table %1").arg(q(expr.table)), s);
         } else if (table->kind != SchemaKind::Table && table->kind != SchemaKind::Window) {
             m_diagnostics->error(expr.tableRange,
-                                 QStringLiteral("'in' checks membership in a table, and %1 is a %2")
-                                     .arg(q(expr.table), schemaKindName(table->kind)));
+                                 QStringLiteral("'in' checks membership in a table, and %1 is %2")
+                                     .arg(q(expr.table), aKind(table->kind)));
             table = nullptr;
         }
         Scope inScope = scope;
@@ -1785,9 +2095,10 @@ AttrType Analyzer::analyzeVariable(Expr &expr, Scope &scope)
         if (expr.index.present && !si.collection
             && !(expr.index.value == 0 && !expr.index.fromLast)) {
             m_diagnostics->error(expr.range,
-                                 QStringLiteral("%1 matches one event; only counting patterns such "
-                                                "as %1<2:5> have events to index")
-                                     .arg(q(expr.stream)));
+                                 QStringLiteral("%1 matches a single event; only a counting "
+                                                "element such as %2=%3<2:5> has events to index")
+                                     .arg(q(expr.stream), expr.stream, si.streamName),
+                                 QStringLiteral("write %1.%2").arg(expr.stream, attr));
         }
         if (!si.schema)
             return AttrType::Unknown;
@@ -1890,10 +2201,15 @@ AttrType Analyzer::analyzeVariable(Expr &expr, Scope &scope)
         return AttrType::Unknown;
     }
     const QString s = suggestionFor(attr, candidates);
+    QString hint = s.isEmpty()
+                       ? where
+                       : s + (where.isEmpty() ? QString() : QStringLiteral(" (") + where + u')');
+    if (attr == QLatin1String("_error"))
+        hint = QStringLiteral("_error is an attribute of fault streams: read !Stream, and add "
+                              "@OnError(action='STREAM') to Stream's definition");
     m_diagnostics->error(
         expr.range, QStringLiteral("unknown attribute %1 %2").arg(q(attr), scope.context).trimmed(),
-        s.isEmpty() ? where
-                    : s + (where.isEmpty() ? QString() : QStringLiteral(" (") + where + u')'));
+        hint);
     return AttrType::Unknown;
 }
 
@@ -1901,49 +2217,88 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
                                   QList<AttrType> *argTypes)
 {
     const int count = call.starArgument ? 0 : int(call.args.size());
-    for (auto &arg : call.args)
+    // Arguments that already had an error are not checked again against the parameters.
+    QList<bool> failed;
+    for (auto &arg : call.args) {
+        const int before = m_diagnostics->errorCount();
         argTypes->append(analyzeExpr(*arg, scope));
+        failed.append(m_diagnostics->errorCount() > before);
+    }
     const QString name = q(spec.qualifiedName());
     const QString kind = builtinKindName(spec.kind);
-    if (!spec.acceptsCount(count)) {
-        const int required = spec.requiredCount();
+    const QList<QList<int>> forms = spec.forms(count);
+    const QString tip = spec.overloadSignatures().join(QStringLiteral("; "));
+    if (forms.isEmpty()) {
         QString expected;
-        if (!spec.params.isEmpty() && spec.params.constLast().repeating)
-            expected = QStringLiteral("at least %1").arg(required);
-        else if (required == spec.params.size())
-            expected = QString::number(required);
-        else
-            expected = QStringLiteral("%1 to %2").arg(required).arg(spec.params.size());
+        if (!spec.overloads.isEmpty()) {
+            int low = INT_MAX;
+            int high = 0;
+            for (const QList<int> &o : spec.overloads) {
+                low = qMin(low, int(o.size()));
+                high = qMax(high, int(o.size()));
+            }
+            expected =
+                low == high ? QString::number(low) : QStringLiteral("%1 to %2").arg(low).arg(high);
+        } else {
+            const int required = spec.requiredCount();
+            if (!spec.params.isEmpty() && spec.params.constLast().repeating)
+                expected = QStringLiteral("at least %1").arg(required);
+            else if (required == spec.params.size())
+                expected = QString::number(required);
+            else
+                expected = QStringLiteral("%1 to %2").arg(required).arg(spec.params.size());
+        }
         m_diagnostics->error(
             call.range,
             QStringLiteral("%1 %2 takes %3 argument%4, found %5")
                 .arg(kind, name, expected,
                      expected == QLatin1String("1") ? QString() : QStringLiteral("s"))
                 .arg(count),
-            spec.signature());
+            tip);
         return AttrType::Unknown;
     }
     // The sort window's arguments after the length alternate attribute and order: no types.
     const bool sortWindow = spec.kind == BuiltinKind::Window && spec.name == QLatin1String("sort");
+    auto typesMatch = [&](const QList<int> &form) {
+        for (int i = 0; i < count; ++i) {
+            if (sortWindow && i > 0)
+                break;
+            const Expr &arg = *call.args[i];
+            if (!typeIn(argTypes->at(i), spec.params[form[i]].types)
+                && !(arg.isConstant() && arg.constant.isNull))
+                return false;
+        }
+        return true;
+    };
+    // With overloads, the first parameter list whose types fit; else report against the first.
+    QList<int> form = forms.constFirst();
+    for (const QList<int> &f : forms) {
+        if (typesMatch(f)) {
+            form = f;
+            break;
+        }
+    }
     for (int i = 0; i < count; ++i) {
-        const ParamSpec &p = spec.params[qMin(i, int(spec.params.size()) - 1)];
+        const ParamSpec &p = spec.params[form[i]];
         if (sortWindow && i > 0)
             break;
         Expr &arg = *call.args[i];
         const AttrType t = argTypes->at(i);
+        if (failed[i])
+            continue;
         if (!typeIn(t, p.types) && !(arg.isConstant() && arg.constant.isNull)) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("argument %1 (%2) of %3 must be %4, found %5")
                                      .arg(i + 1)
                                      .arg(p.name, name, typeSetText(p.types), typeName(t)),
-                                 spec.signature());
+                                 tip);
         }
         if (p.constant && !arg.isConstant()) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("argument %1 (%2) of %3 must be a constant")
                                      .arg(i + 1)
                                      .arg(p.name, name),
-                                 spec.signature());
+                                 tip);
         }
     }
     if (spec.allArgsSameType) {
@@ -1999,8 +2354,10 @@ AttrType Analyzer::checkArguments(const BuiltinSpec &spec, Call &call, Scope &sc
             return AttrType::Unknown;
         Expr &arg = *call.args[spec.returnArg];
         AttrType t = AttrType::Unknown;
-        if (!arg.isConstant() || arg.constant.type != AttrType::String
-            || !parseTypeName(arg.constant.stringValue, &t) || t == AttrType::Object) {
+        if (!arg.isConstant())
+            return AttrType::Unknown; // reported: the parameter must be a constant
+        if (arg.constant.type != AttrType::String || !parseTypeName(arg.constant.stringValue, &t)
+            || t == AttrType::Object) {
             m_diagnostics->error(arg.range,
                                  QStringLiteral("%1 needs the name of a type: 'string', 'int', "
                                                 "'long', 'float', 'double' or 'bool'")
@@ -2034,19 +2391,13 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
         for (auto &arg : call.args)
             analyzeExpr(*arg, scope);
         if (!call.ns.isEmpty() && !reg.isKnownNamespace(call.ns)) {
-            m_diagnostics->warning(
-                call.nameRange,
-                QStringLiteral("unknown extension namespace %1: %2 cannot be checked")
-                    .arg(q(call.ns), q(call.qualifiedName())),
-                QStringLiteral("Rivulet knows the namespaces %1")
-                    .arg(reg.namespaces().join(QStringLiteral(", "))));
+            warnUnknownNamespace(call, QString());
             return AttrType::Unknown;
         }
         QStringList names = reg.names(BuiltinKind::Function, call.ns);
-        if (call.ns.isEmpty()) {
-            names += reg.names(BuiltinKind::Aggregate);
+        names += reg.names(BuiltinKind::Aggregate, call.ns);
+        if (call.ns.isEmpty())
             names += m_functions.keys();
-        }
         QString hint = suggestionFor(call.name, names);
         if (hint.isEmpty() && call.ns.isEmpty()) {
             for (const QString &ns : reg.namespaces()) {
@@ -2056,6 +2407,9 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
                 }
             }
         }
+        if (hint.isEmpty() && !call.ns.isEmpty())
+            hint = QStringLiteral("the functions of %1 are %2")
+                       .arg(q(call.ns), names.join(QStringLiteral(", ")));
         if (call.ns.isEmpty() && reg.find(BuiltinKind::Window, QString(), call.name))
             hint = QStringLiteral("%1 is a window: use it after a stream as #window.%1(...)")
                        .arg(call.name);
@@ -2095,7 +2449,7 @@ AttrType Analyzer::analyzeCall(Call &call, Scope &scope, bool *isAggregate,
             arg.stream = arg.attribute;
             arg.streamRange = arg.attributeRange;
             arg.attribute.clear();
-            arg.type = AttrType::Object;
+            analyzeExpr(arg, scope);
             return AttrType::Long;
         }
     }

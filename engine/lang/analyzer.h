@@ -37,6 +37,10 @@ public:
 
     SemanticModel analyze(Ast::App &app);
 
+    // Checks an on-demand (store) query against the schemas of an analysed app, and returns the
+    // attributes it selects. The model is used and handed back.
+    QList<AttributeInfo> analyzeOnDemandQuery(Ast::OnDemandQuery &query, SemanticModel &model);
+
     // For tests and tools: the type of a standalone expression over the given inputs.
     AttrType analyzeExpression(Ast::Expr &expr, const QList<ScopeInput> &inputs);
 
@@ -57,6 +61,7 @@ private:
     void checkDefinitionAnnotations(const Ast::Definition &def, const Schema &schema);
     void checkTransport(const Ast::Annotation &annotation, bool isSource, const Schema &schema);
     void checkMapper(const Ast::Annotation &map, bool isSource, const Schema &schema);
+    void checkTemplate(const Ast::AnnotationElement &e, const Schema &schema, const QString &where);
     void checkAppAnnotations(const Ast::App &app);
     void checkWindowDefinition(Ast::Definition &def, Schema &schema);
     void checkTrigger(const Ast::Definition &def);
@@ -71,6 +76,7 @@ private:
                             QList<AttributeInfo> *extraAttributes, bool *isTableOrAggregation);
     void analyzeHandlers(Ast::SingleInput &input, Scope &scope, QList<AttributeInfo> *extra);
     void analyzeWindowCall(Ast::Call &call, Scope &scope, const QString &where);
+    void warnUnknownNamespace(const Ast::Call &call, const QString &what);
     void analyzeJoin(Ast::JoinInput &join, Scope &scope);
     void analyzeState(Ast::StateInput &state, Scope &scope);
     void collectStateInputs(Ast::StateElement &element, Scope &scope, bool inCount);
@@ -78,8 +84,10 @@ private:
     QList<AttributeInfo> analyzeSelector(Ast::Selector &selector, Scope &scope,
                                          const QList<AttributeInfo> &starAttributes,
                                          bool isAggregation);
-    void analyzeOutput(Ast::Query &query, const QList<AttributeInfo> &output,
-                       const Ast::Partition *partition, bool hasWindow);
+    void analyzeOutput(Ast::QueryOutput &out, const QList<AttributeInfo> &output,
+                       const Ast::Partition *partition);
+    void checkPer(Ast::Expr &per, Scope &scope);
+    void checkWithin(Ast::Expr &bound, Scope &scope);
     void checkCompatible(const QList<AttributeInfo> &output, const Schema &target,
                          const SourceRange &range);
     const Schema *resolveSource(const Ast::SourceRef &ref, const Ast::Partition *partition,

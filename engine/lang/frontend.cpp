@@ -44,4 +44,28 @@ CompiledApp compileApp(const QByteArray &source, const QString &fileName)
     return result;
 }
 
+bool CompiledOnDemandQuery::hasErrors() const
+{
+    for (const Diagnostic &d : diagnostics) {
+        if (d.isError())
+            return true;
+    }
+    return false;
+}
+
+CompiledOnDemandQuery compileOnDemandQuery(CompiledApp &app, const QByteArray &source)
+{
+    CompiledOnDemandQuery result;
+    result.source = source;
+    DiagnosticList diagnostics;
+    Parser parser(result.source, &diagnostics);
+    result.query = parser.parseOnDemandQuery();
+    if (result.query && !diagnostics.hasErrors()) {
+        Analyzer analyzer(&diagnostics);
+        result.output = analyzer.analyzeOnDemandQuery(*result.query, app.model);
+    }
+    result.diagnostics = diagnostics.sorted();
+    return result;
+}
+
 } // namespace Rivulet::Lang

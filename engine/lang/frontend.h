@@ -27,4 +27,18 @@ struct CompiledApp
 
 CompiledApp compileApp(const QByteArray &source, const QString &fileName = {});
 
+// An on-demand (store) query, checked against an app: from Table on ... select ..., select ...
+// insert into Table, delete Table on ..., update Table set ... on ..., update or insert into ...
+struct CompiledOnDemandQuery
+{
+    QByteArray source;
+    std::unique_ptr<Ast::OnDemandQuery> query; // null when it did not parse
+    QList<AttributeInfo> output;               // the attributes it selects
+    QList<Diagnostic> diagnostics;             // sorted by position
+
+    bool hasErrors() const;
+};
+
+CompiledOnDemandQuery compileOnDemandQuery(CompiledApp &app, const QByteArray &source);
+
 } // namespace Rivulet::Lang

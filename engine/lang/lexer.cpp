@@ -19,6 +19,79 @@ bool isIdentPart(char c)
     return isIdentStart(c) || isDigit(c);
 }
 
+// Whether a token (or whitespace) can start at this character; the others are unexpected.
+bool startsToken(char c)
+{
+    if (isIdentStart(c) || isDigit(c))
+        return true;
+    switch (c) {
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\'':
+    case '"':
+    case '`':
+    case '{':
+    case ':':
+    case ';':
+    case '.':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case ',':
+    case '=':
+    case '*':
+    case '+':
+    case '?':
+    case '-':
+    case '/':
+    case '%':
+    case '<':
+    case '>':
+    case '!':
+    case '@':
+    case '#':
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Printable text for unexpected bytes: UTF-8 characters as they are, control characters and
+// invalid UTF-8 as \xNN.
+QString displayBytes(QByteArrayView bytes)
+{
+    QString out;
+    qsizetype i = 0;
+    while (i < bytes.size()) {
+        const uchar c = uchar(bytes[i]);
+        int len = 0;
+        if (c >= 0x20 && c < 0x7f)
+            len = 1;
+        else if (c >= 0xc2 && c <= 0xdf)
+            len = 2;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4;
+        bool valid = len > 0 && i + len <= bytes.size();
+        for (int k = 1; valid && k < len; ++k)
+            valid = (uchar(bytes[i + k]) & 0xc0) == 0x80;
+        if (valid) {
+            out += QString::fromUtf8(bytes.sliced(i, len));
+            i += len;
+        } else {
+            out += QStringLiteral("\\x") + QString::number(c, 16).rightJustified(2, u'0').toUpper();
+            ++i;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 const char *tokenKindSpelling(TokenKind kind)
@@ -282,8 +355,9 @@ Token Lexer::next()
         default:
             break;
         }
-        // Swallow the rest of a multi-byte UTF-8 character so it is one Unexpected token.
-        while (!atEnd() && (uchar(peek()) & 0xC0) == 0x80)
+        // One Unexpected token for a run of characters that start no token (a multi-byte UTF-8
+        // character, a line of binary garbage), so that it is reported once.
+        while (!atEnd() && !startsToken(peek()))
             advance();
         return make(TokenKind::Unexpected, start, line, column);
     }
@@ -432,9 +506,14 @@ QList<Token> Lexer::tokenize(QByteArrayView source, DiagnosticList *diagnostics,
         tokens.append(t);
         if (diagnostics) {
             if (t.kind == TokenKind::Unexpected) {
-                diagnostics->error(t.range(),
-                                   QStringLiteral("unexpected character '%1'")
-                                       .arg(QString::fromUtf8(source.sliced(t.offset, t.length))));
+                QString text = displayBytes(source.sliced(t.offset, qMin(t.length, 48)));
+                if (t.length > 48)
+                    text += QStringLiteral("...");
+                const bool one = QString::fromUtf8(source.sliced(t.offset, t.length)).size() == 1;
+                diagnostics->error(t.range(), QStringLiteral("unexpected %1 '%2'")
+                                                  .arg(one ? QStringLiteral("character")
+                                                           : QStringLiteral("characters"),
+                                                       text));
             } else if (t.unterminated) {
                 SourceRange r = t.range();
                 QString what;

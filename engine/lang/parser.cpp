@@ -2,6 +2,7 @@
 
 #include "diagnostic.h"
 #include "lexer.h"
+#include "registry.h"
 
 #include <limits>
 
@@ -193,11 +194,88 @@ bool Parser::isStructuralKeyword(const Token &t) const
     }
 }
 
-bool Parser::canBeName(const Token &t) const
+// Keywords that start a clause or a statement: where a name may be followed by a clause, these
+// are read as the clause.
+bool Parser::isClauseKeyword(const Token &t) const
+{
+    if (t.kind != TokenKind::Keyword)
+        return false;
+    switch (t.keyword) {
+    case Keyword::From:
+    case Keyword::Select:
+    case Keyword::Insert:
+    case Keyword::Delete:
+    case Keyword::Update:
+    case Keyword::Return:
+    case Keyword::Output:
+    case Keyword::Group:
+    case Keyword::Having:
+    case Keyword::Order:
+    case Keyword::Define:
+    case Keyword::Partition:
+    case Keyword::Join:
+    case Keyword::On:
+    case Keyword::Every:
+    case Keyword::Not:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool Parser::canBeName(const Token &t, NamePos pos) const
 {
     if (t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier)
         return true;
-    return t.kind == TokenKind::Keyword && !isStructuralKeyword(t);
+    if (t.kind != TokenKind::Keyword)
+        return false;
+    switch (pos) {
+    case NamePos::Any:
+        return true;
+    case NamePos::Source:
+    case NamePos::Rename:
+        return !isClauseKeyword(t);
+    case NamePos::Expression:
+        // 'start' and 'end' are common attribute names; 'end' only ends a partition after a
+        // query's output, never where an operand is expected.
+        return !isStructuralKeyword(t) || t.is(Keyword::End) || t.is(Keyword::Begin)
+               || t.is(Keyword::Set);
+    }
+    return false;
+}
+
+// Whether the keyword at the given offset starts an operand: a function call, a qualified
+// reference, or an attribute whose name is a keyword that cannot start a clause there.
+bool Parser::startsOperand(int ahead) const
+{
+    const Token &t = peekToken(ahead);
+    if (t.kind != TokenKind::Keyword)
+        return true;
+    const Token &n = peekToken(ahead + 1);
+    if (n.is(TokenKind::LParen) || n.is(TokenKind::Dot) || n.is(TokenKind::LBracket))
+        return true;
+    if (canBeName(t, NamePos::Expression))
+        return true;
+    // Any keyword may name an attribute (`on == true`); followed by an operator or a closing
+    // bracket it cannot be anything else.
+    switch (n.kind) {
+    case TokenKind::EqEq:
+    case TokenKind::NotEq:
+    case TokenKind::Lt:
+    case TokenKind::LtEq:
+    case TokenKind::Gt:
+    case TokenKind::GtEq:
+    case TokenKind::Plus:
+    case TokenKind::Minus:
+    case TokenKind::Star:
+    case TokenKind::Slash:
+    case TokenKind::Percent:
+    case TokenKind::RBracket:
+    case TokenKind::RParen:
+        return true;
+    default:
+        return n.is(Keyword::Is);
+    }
 }
 
 bool Parser::firstOnLine(int index) const
@@ -213,10 +291,27 @@ bool Parser::startsStatement(const Token &t) const
            || t.kind == TokenKind::At;
 }
 
-void Parser::synchronize(bool inPartition)
+void Parser::skipPartitionBody()
+{
+    while (!at(TokenKind::EndOfFile)) {
+        if (firstOnLine(m_pos)
+            && (at(Keyword::Define) || at(Keyword::Partition) || at(TokenKind::At)))
+            return;
+        if (accept(Keyword::End)) {
+            accept(TokenKind::Semicolon);
+            return;
+        }
+        take();
+    }
+}
+
+// Skips to the start of the next statement. When the failed statement already consumed tokens,
+// the current token may itself start the next statement (a definition after an unclosed
+// annotation), so it is not skipped.
+void Parser::synchronize(bool inPartition, bool advanced)
 {
     int depth = 0;
-    bool first = true;
+    bool first = !advanced;
     while (!at(TokenKind::EndOfFile)) {
         const Token &t = cur();
         if (!first && depth <= 0 && firstOnLine(m_pos)) {
@@ -249,11 +344,19 @@ void Parser::synchronize(bool inPartition)
     }
 }
 
+// A string, name or script that runs to the end of its line or file was reported by the lexer;
+// whatever the parser would say next about the statement is noise, so skip the statement.
+void Parser::abortIfUnterminated(const Token &t)
+{
+    if (t.unterminated)
+        throw Abort{};
+}
+
 void Parser::enter()
 {
     if (++m_depth > kMaxNesting) {
         m_depth = 0; // so that the rest of the file can still be parsed after the abort
-        fail(cur(), QStringLiteral("nesting is too deep (more than %1 levels)").arg(kMaxNesting),
+        fail(cur(), QStringLiteral("nesting is too deep"),
              QStringLiteral("split the expression, or use fewer parentheses"));
     }
 }
@@ -269,15 +372,17 @@ std::unique_ptr<App> Parser::parseApp()
             continue;
         const int statementStart = m_pos;
         const int depthBefore = m_depth;
+        bool inPartitionHeader = false;
         try {
-            QList<Annotation> annotations = parseAnnotations();
-            // App annotations apply to the app wherever they are written.
-            for (qsizetype i = 0; i < annotations.size();) {
-                if (annotations[i].name.startsWith(QLatin1String("app:"), Qt::CaseInsensitive)) {
-                    app->annotations.append(annotations.takeAt(i));
-                } else {
-                    ++i;
-                }
+            // App annotations apply to the app wherever they are written, and are kept even
+            // when a later annotation of the statement does not parse.
+            QList<Annotation> annotations;
+            while (at(TokenKind::At)) {
+                Annotation a = parseAnnotation();
+                if (a.name.startsWith(QLatin1String("app:"), Qt::CaseInsensitive))
+                    app->annotations.append(std::move(a));
+                else
+                    annotations.append(std::move(a));
             }
             const Token first = cur();
             if (at(Keyword::Define)) {
@@ -289,6 +394,7 @@ std::unique_ptr<App> Parser::parseApp()
                 app->executions.push_back(std::move(element));
                 endStatement(QStringLiteral("the query"));
             } else if (at(Keyword::Partition)) {
+                inPartitionHeader = true;
                 ExecutionElement element;
                 element.partition = parsePartition(std::move(annotations));
                 app->executions.push_back(std::move(element));
@@ -315,9 +421,15 @@ std::unique_ptr<App> Parser::parseApp()
             if (m_openDefinition)
                 m_openDefinition->incomplete = true;
             m_openDefinition = nullptr;
-            if (m_pos == statementStart)
-                take();
-            synchronize(false);
+            if (inPartitionHeader) {
+                // The partition's header did not parse: skip its queries, up to its 'end'.
+                skipPartitionBody();
+            } else {
+                const bool advanced = m_pos > statementStart;
+                if (!advanced)
+                    take();
+                synchronize(false, advanced);
+            }
         }
     }
     return app;
@@ -341,19 +453,22 @@ void Parser::endStatement(const QString &what)
 // ---------------------------------------------------------------------------------------------
 // Names and annotations
 
-QString Parser::parseName(const QString &what, SourceRange *range)
+QString Parser::parseName(const QString &what, SourceRange *range, NamePos pos)
 {
     const Token &t = cur();
-    if (!canBeName(t)) {
+    if (!canBeName(t, pos)) {
         QString hint;
         if (t.kind == TokenKind::Keyword)
             hint = QStringLiteral("%1 is a keyword; to use it as a name, quote it: `%2`")
                        .arg(describe(t), text(t));
         fail(t, QStringLiteral("expected %1, found %2").arg(what, describe(t)), hint);
     }
-    if (t.kind == TokenKind::QuotedIdentifier && (t.unterminated || t.length <= 2))
-        fail(t,
-             QStringLiteral("expected %1, found an empty or unterminated quoted name").arg(what));
+    if (t.kind == TokenKind::QuotedIdentifier) {
+        abortIfUnterminated(t);
+        if (t.length <= 2)
+            fail(t, QStringLiteral("expected %1, found an empty quoted name ``").arg(what),
+                 QStringLiteral("a name in backquotes needs at least one character"));
+    }
     const Token n = take();
     if (range)
         *range = n.range();
@@ -374,11 +489,11 @@ Annotation Parser::parseAnnotation()
     const Token at = expect(TokenKind::At, QStringLiteral("to start an annotation"));
     Annotation a;
     SourceRange nameRange;
-    a.name = parseName(QStringLiteral("an annotation name after '@'"), &nameRange);
+    a.name = parseName(QStringLiteral("an annotation name after '@'"), &nameRange, NamePos::Any);
     while (this->at(TokenKind::Colon) || this->at(TokenKind::Dot)) {
         const Token sep = take();
         SourceRange second;
-        const QString part = parseName(QStringLiteral("an annotation name"), &second);
+        const QString part = parseName(QStringLiteral("an annotation name"), &second, NamePos::Any);
         a.name += QString::fromUtf8(m_src.sliced(sep.offset, sep.length)) + part;
         nameRange = SourceRange::span(nameRange, second);
     }
@@ -436,6 +551,7 @@ Annotation Parser::parseAnnotation()
                     }
                     const Token v = cur();
                     if (v.kind == TokenKind::StringLiteral || v.kind == TokenKind::TripleString) {
+                        abortIfUnterminated(v);
                         take();
                         e.value = Lexer::stringValue(m_src, v);
                     } else if (v.isLiteral() || v.isName()) {
@@ -458,6 +574,19 @@ Annotation Parser::parseAnnotation()
                 }
                 if (accept(TokenKind::Comma))
                     continue;
+                if (this->at(TokenKind::At)) {
+                    // Siddhi wants a comma here; the nested annotation is unmistakable, so say
+                    // so and read it.
+                    if (m_diagnostics)
+                        m_diagnostics->warning(cur().range(),
+                                               QStringLiteral("missing ',' before the nested "
+                                                              "annotation inside @%1(...)")
+                                                   .arg(a.name),
+                                               QStringLiteral("Siddhi rejects it: separate the "
+                                                              "elements of @%1 with commas")
+                                                   .arg(a.name));
+                    continue;
+                }
                 break;
             }
         }
@@ -501,7 +630,7 @@ void Parser::parseAttributeList(Definition &def)
     expect(TokenKind::LParen, QStringLiteral("before the attributes of %1").arg(q(def.name)));
     for (;;) {
         AttributeDef attr;
-        attr.name = parseName(QStringLiteral("an attribute name"), &attr.nameRange);
+        attr.name = parseName(QStringLiteral("an attribute name"), &attr.nameRange, NamePos::Any);
         attr.type = parseType(&attr.typeRange);
         def.attributes.push_back(attr);
         if (accept(TokenKind::Comma))
@@ -536,13 +665,20 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
     } else if (accept(Keyword::Aggregation)) {
         def->kind = DefinitionKind::Aggregation;
     } else {
+        const QString match =
+            kindToken.isName() ? closestMatch(
+                text(kindToken), {QStringLiteral("stream"), QStringLiteral("table"),
+                                  QStringLiteral("window"), QStringLiteral("trigger"),
+                                  QStringLiteral("function"), QStringLiteral("aggregation")})
+                               : QString();
         fail(kindToken,
              QStringLiteral("expected stream, table, window, trigger, function or aggregation "
                             "after 'define', found %1")
-                 .arg(describe(kindToken)));
+                 .arg(describe(kindToken)),
+             match.isEmpty() ? QString() : QStringLiteral("did you mean %1?").arg(q(match)));
     }
     const QString kindName = definitionKindName(def->kind);
-    def->name = parseName(QStringLiteral("a %1 name").arg(kindName), &def->nameRange);
+    def->name = parseName(QStringLiteral("a %1 name").arg(kindName), &def->nameRange, NamePos::Any);
     def->range = rangeFrom(first);
     // From here on the definition is in the app, even if the rest fails to parse: queries that
     // use it then do not report it as undefined.
@@ -575,15 +711,22 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
         }
         break;
     case DefinitionKind::Trigger: {
+        if (at(TokenKind::LParen))
+            fail(cur(), QStringLiteral("a trigger has no attribute list"),
+                 QStringLiteral("every trigger emits one attribute, triggered_time long: write "
+                                "define trigger %1 at every 1 sec")
+                     .arg(d->name));
         expect(Keyword::At, QStringLiteral("after the trigger name"));
         const Token t = cur();
         if (accept(Keyword::Every)) {
             if (!atTimeValue())
                 fail(cur(),
                      QStringLiteral("expected a time such as '5 sec' after 'every', found %1")
-                         .arg(describe(cur())));
+                         .arg(describe(cur())),
+                     timeHint());
             d->triggerEveryMs = parseTimeValue(&d->triggerRange);
         } else if (at(TokenKind::StringLiteral)) {
+            abortIfUnterminated(cur());
             const Token s = take();
             d->triggerAt = Lexer::stringValue(m_src, s);
             d->triggerRange = s.range();
@@ -600,11 +743,12 @@ void Parser::parseDefinition(App &app, QList<Annotation> annotations, const Toke
     case DefinitionKind::Function: {
         expect(TokenKind::LBracket, QStringLiteral("before the function's language, as in "
                                                    "[javascript]"));
-        d->language = parseName(QStringLiteral("a language name"));
+        d->language = parseName(QStringLiteral("a language name"), nullptr, NamePos::Any);
         expect(TokenKind::RBracket, QStringLiteral("after the function's language"));
         expect(Keyword::Return, QStringLiteral("before the function's return type"));
         d->returnType = parseType(nullptr);
         const Token body = cur();
+        abortIfUnterminated(body);
         if (body.kind != TokenKind::Script)
             fail(body, QStringLiteral("expected the function body in '{ ... }', found %1")
                            .arg(describe(body)));
@@ -731,7 +875,7 @@ bool Parser::looksLikeStateStart() const
 {
     if (at(Keyword::Every) || at(Keyword::Not))
         return true;
-    if (canBeName(cur()) && peekToken(1).is(TokenKind::Assign))
+    if (cur().isName() && peekToken(1).is(TokenKind::Assign))
         return true;
     if (at(TokenKind::LParen) && !peekToken(1).is(Keyword::From))
         return true;
@@ -810,7 +954,7 @@ SingleInput Parser::parseSingleInput(bool allowWindow, bool allowAlias, const QS
     in.source = parseSourceRef(QStringLiteral("a stream name"));
     parseHandlers(in, allowWindow, context);
     if (allowAlias && accept(Keyword::As))
-        in.alias = parseName(QStringLiteral("a name after 'as'"), &in.aliasRange);
+        in.alias = parseName(QStringLiteral("a name after 'as'"), &in.aliasRange, NamePos::Rename);
     in.range = rangeFrom(first);
     return in;
 }
@@ -883,7 +1027,11 @@ void Parser::parseJoin(InputStream &input, SingleInput left, bool leftUnidirecti
         accept(Keyword::Inner);
         join.type = JoinType::Inner;
     }
-    expect(Keyword::Join, QStringLiteral("in the join"));
+    expect(Keyword::Join, join.type == JoinType::Inner
+                              ? QStringLiteral("in the join")
+                              : QStringLiteral("after %1")
+                                    .arg(q(QString::fromUtf8(m_src.sliced(
+                                        first.offset, previous().end() - first.offset)))));
     join.joinRange = rangeFrom(first);
     join.right = parseSingleInput(true, true, QString());
     if (leftUnidirectional)
@@ -921,8 +1069,10 @@ void Parser::parseStateInput(InputStream &input)
     if (at(Keyword::Within)) {
         const Token w = take();
         if (!atTimeValue())
-            fail(cur(), QStringLiteral("expected a time such as '10 min' after 'within', found %1")
-                            .arg(describe(cur())));
+            fail(cur(),
+                 QStringLiteral("expected a time such as '10 min' after 'within', found %1")
+                     .arg(describe(cur())),
+                 timeHint());
         input.state->withinMs = parseTimeValue(nullptr);
         input.state->withinRange = rangeFrom(w);
     }
@@ -1015,7 +1165,8 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
         if (accept(Keyword::For)) {
             if (!atTimeValue())
                 fail(cur(),
-                     QStringLiteral("expected a time after 'for', found %1").arg(describe(cur())));
+                     QStringLiteral("expected a time after 'for', found %1").arg(describe(cur())),
+                     timeHint(QStringLiteral("not S for 5 min")));
             element->waitingMs = parseTimeValue(&element->forRange);
         }
         element->range = rangeFrom(first);
@@ -1024,8 +1175,8 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
     element->kind = StateElement::Stream;
     QString eventRef;
     SourceRange eventRefRange;
-    if (canBeName(cur()) && peekToken(1).is(TokenKind::Assign)) {
-        eventRef = parseName(QStringLiteral("an event name"), &eventRefRange);
+    if (cur().isName() && peekToken(1).is(TokenKind::Assign)) {
+        eventRef = parseName(QStringLiteral("an event name"), &eventRefRange, NamePos::Any);
         take(); // '='
     }
     element->stream =
@@ -1036,7 +1187,7 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
 
     int minCount = -2;
     int maxCount = -2;
-    const Token q0 = cur();
+    const int countStart = m_pos;
     if (accept(TokenKind::Lt)) {
         // <n:m>, <n:>, <:m>, <n>
         if (at(TokenKind::IntLiteral))
@@ -1047,7 +1198,11 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
             maxCount =
                 at(TokenKind::IntLiteral) ? int(parseIntLiteral(QStringLiteral("count"))) : -1;
         } else {
-            if (!q0.is(TokenKind::Lt) || minCount == 0)
+            if (at(TokenKind::Gt) && minCount == 0
+                && m_tokens[countStart + 1].is(TokenKind::IntLiteral))
+                fail(m_tokens[countStart + 1], QStringLiteral("an exact count must be at least 1"),
+                     QStringLiteral("<n> matches exactly n events; <0:n> matches up to n"));
+            if (minCount == 0)
                 fail(cur(), QStringLiteral("expected a count such as <2:5> after the stream"));
             maxCount = minCount;
         }
@@ -1069,9 +1224,10 @@ std::unique_ptr<StateElement> Parser::parseStateCountable()
         count->maxCount = maxCount;
         count->range = rangeFrom(first);
         if (maxCount != -1 && maxCount < minCount)
-            error(count->range, QStringLiteral("the count's maximum %1 is below its minimum %2")
-                                    .arg(maxCount)
-                                    .arg(minCount));
+            error(SourceRange::span(m_tokens[countStart].range(), previous().range()),
+                  QStringLiteral("the count's maximum %1 is below its minimum %2")
+                      .arg(maxCount)
+                      .arg(minCount));
         count->first = std::move(element);
         return count;
     }
@@ -1089,13 +1245,18 @@ void Parser::parseSelector(Selector &selector, bool allowOrderLimit)
         for (;;) {
             OutputAttribute out;
             const Token start = cur();
-            if (isStructuralKeyword(start) && !start.is(Keyword::Not) && !start.is(Keyword::Null)
-                && !start.is(Keyword::True) && !start.is(Keyword::False))
+            if (start.is(TokenKind::EndOfFile) || start.is(TokenKind::Semicolon))
+                fail(start, QStringLiteral("expected an attribute to select, found %1")
+                                .arg(describe(start)));
+            if (start.kind == TokenKind::Keyword && !start.is(Keyword::Not)
+                && !start.is(Keyword::Null) && !start.is(Keyword::True) && !start.is(Keyword::False)
+                && !startsOperand(0))
                 fail(start, QStringLiteral("expected an attribute to select, found %1")
                                 .arg(describe(start)));
             out.expr = parseExpr();
             if (accept(Keyword::As)) {
-                out.rename = parseName(QStringLiteral("a name after 'as'"), &out.renameRange);
+                out.rename = parseName(QStringLiteral("a name after 'as'"), &out.renameRange,
+                                       NamePos::Rename);
             } else if (out.expr->kind != ExprKind::Variable) {
                 error(out.expr->range, QStringLiteral("a computed attribute needs a name"),
                       QStringLiteral("add 'as <name>' after it"));
@@ -1115,8 +1276,19 @@ void Parser::parseSelector(Selector &selector, bool allowOrderLimit)
                 break;
         }
     }
-    if (accept(Keyword::Having))
-        selector.having = parseExpr();
+    if (at(Keyword::Having)) {
+        const Token having = take();
+        ExprPtr condition = parseExpr();
+        if (allowOrderLimit) {
+            selector.having = std::move(condition);
+        } else {
+            // Siddhi's aggregation definition takes select and group by only.
+            error(SourceRange::span(having.range(), condition->range),
+                  QStringLiteral("an aggregation has no 'having'"),
+                  QStringLiteral("filter the aggregated values where the aggregation is read: "
+                                 "in the join or on-demand query"));
+        }
+    }
     if (allowOrderLimit) {
         if (at(Keyword::Order)) {
             take();
@@ -1151,8 +1323,7 @@ void Parser::parseOutputRate(OutputRate &rate)
             fail(cur(),
                  QStringLiteral("expected a time after 'output snapshot every', found %1")
                      .arg(describe(cur())),
-                 QStringLiteral(
-                     "snapshots are taken every <time>, as in 'output snapshot every 5 sec'"));
+                 timeHint(QStringLiteral("output snapshot every 5 sec")));
         rate.value = parseTimeValue(nullptr);
         rate.range = rangeFrom(first);
         return;
@@ -1366,9 +1537,10 @@ std::unique_ptr<Partition> Parser::parsePartition(QList<Annotation> annotations)
             }
         } catch (const Abort &) {
             m_depth = depthBefore;
-            if (m_pos == start)
+            const bool advanced = m_pos > start;
+            if (!advanced)
                 take();
-            synchronize(true);
+            synchronize(true, advanced);
             if (at(TokenKind::EndOfFile) || at(Keyword::Define) || at(Keyword::Partition))
                 break;
         }
@@ -1609,6 +1781,25 @@ ExprPtr Parser::parseNumber(bool negative, const Token &signToken)
     return e;
 }
 
+// A hint for a place that expects a time value but has something else: a number without a unit,
+// or a time in quotes.
+QString Parser::timeHint(const QString &example) const
+{
+    const Token &t = cur();
+    if (t.is(TokenKind::IntLiteral) || t.is(TokenKind::LongLiteral)) {
+        return QStringLiteral("add a unit: %1 sec, %1 min, %1 hour ...")
+            .arg(QString::fromUtf8(m_src.sliced(t.offset, t.length)));
+    }
+    if (t.is(TokenKind::StringLiteral)) {
+        const QString value = Lexer::stringValue(m_src, t).trimmed();
+        const QList<Token> inner = Lexer::tokenize(value.toUtf8(), nullptr);
+        if (inner.size() >= 3 && inner[0].is(TokenKind::IntLiteral)
+            && inner[1].kind == TokenKind::Keyword && timeUnitMillis(inner[1].keyword) > 0)
+            return QStringLiteral("a time is written without quotes: %1").arg(value);
+    }
+    return example.isEmpty() ? QString() : QStringLiteral("for example: %1").arg(example);
+}
+
 bool Parser::atTimeValue() const
 {
     return (at(TokenKind::IntLiteral) || at(TokenKind::LongLiteral))
@@ -1683,6 +1874,7 @@ ExprPtr Parser::parsePrimary()
         return parseNumber(false, t);
     case TokenKind::StringLiteral:
     case TokenKind::TripleString: {
+        abortIfUnterminated(t);
         take();
         auto e = makeExpr(ExprKind::Constant, t.range());
         e->constant.type = AttrType::String;
@@ -1704,8 +1896,7 @@ ExprPtr Parser::parsePrimary()
             e->constant.isNull = true;
             return e;
         }
-        if (isStructuralKeyword(t) && !peekToken(1).is(TokenKind::LParen)
-            && !peekToken(1).is(TokenKind::Dot))
+        if (!startsOperand(0))
             fail(t, QStringLiteral("expected an expression, found %1").arg(describe(t)));
         return parseReference();
     case TokenKind::Identifier:
@@ -1768,7 +1959,13 @@ ExprPtr Parser::parseReference()
         qualified = true;
     }
     SourceRange nameRange;
-    const QString name1 = parseName(QStringLiteral("an attribute or stream name"), &nameRange);
+    // A keyword followed by '.', '[' or '#' can only be a stream or event name.
+    const Token &after = peekToken(1);
+    const bool qualifiedNext =
+        after.is(TokenKind::Dot) || after.is(TokenKind::LBracket) || after.is(TokenKind::Hash);
+    const QString name1 = parseName(
+        QStringLiteral("an attribute or stream name"), &nameRange,
+        qualified || qualifiedNext || startsOperand(0) ? NamePos::Any : NamePos::Expression);
     if (at(TokenKind::LBracket)) {
         e->index = parseEventIndex();
         qualified = true;
@@ -1778,7 +1975,7 @@ ExprPtr Parser::parseReference()
         // e1#e2.attr (nested references in Siddhi's grammar)
         take();
         SourceRange second;
-        name += u'#' + parseName(QStringLiteral("a name after '#'"), &second);
+        name += u'#' + parseName(QStringLiteral("a name after '#'"), &second, NamePos::Any);
         nameRange = SourceRange::span(nameRange, second);
         if (at(TokenKind::LBracket))
             e->index = parseEventIndex();
@@ -1787,7 +1984,8 @@ ExprPtr Parser::parseReference()
     if (accept(TokenKind::Dot)) {
         e->stream = name;
         e->streamRange = nameRange;
-        e->attribute = parseName(QStringLiteral("an attribute name after '.'"), &e->attributeRange);
+        e->attribute = parseName(QStringLiteral("an attribute name after '.'"), &e->attributeRange,
+                                 NamePos::Any);
     } else if (qualified) {
         e->kind = ExprKind::StreamRef;
         e->stream = name;
@@ -1809,11 +2007,13 @@ void Parser::parseCall(Call &call, const QString &context)
 {
     const Token first = cur();
     SourceRange r1;
-    QString name = parseName(QStringLiteral("a function name %1").arg(context).trimmed(), &r1);
+    QString name =
+        parseName(QStringLiteral("a function name %1").arg(context).trimmed(), &r1, NamePos::Any);
     if (accept(TokenKind::Colon)) {
         call.ns = name;
         SourceRange r2;
-        name = parseName(QStringLiteral("a function name after '%1:'").arg(call.ns), &r2);
+        name = parseName(QStringLiteral("a function name after '%1:'").arg(call.ns), &r2,
+                         NamePos::Any);
         call.nameRange = SourceRange::span(r1, r2);
     } else {
         call.nameRange = r1;
@@ -1846,11 +2046,21 @@ std::unique_ptr<OnDemandQuery> Parser::parseOnDemandQuery()
             query->kind = OnDemandQuery::Find;
             query->input = parseSourceRef(QStringLiteral("a table, window or aggregation name"));
             if (accept(Keyword::As))
-                query->alias = parseName(QStringLiteral("a name after 'as'"));
+                query->alias =
+                    parseName(QStringLiteral("a name after 'as'"), nullptr, NamePos::Rename);
             if (accept(Keyword::On))
                 query->on = parseExpr();
             if (at(Keyword::Within))
                 parseWithinPer(&query->withinStart, &query->withinEnd, &query->per);
+            if (at(TokenKind::Semicolon) && peekToken(1).is(Keyword::Select)) {
+                // "from T on roomNo >= 10; select roomNo, type", as in the Siddhi 5.1 guide:
+                // Siddhi rejects the ';', but nothing else can be meant.
+                if (m_diagnostics)
+                    m_diagnostics->warning(
+                        cur().range(), QStringLiteral("';' before 'select' in an on-demand query"),
+                        QStringLiteral("Siddhi rejects it: the query ends after its selection"));
+                take();
+            }
             if (at(Keyword::Select))
                 parseSelector(query->selector, true);
             if (at(Keyword::Delete) || at(Keyword::Update) || at(Keyword::Insert)) {

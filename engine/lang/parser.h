@@ -28,7 +28,9 @@ public:
 
     const QList<Token> &tokens() const { return m_tokens; }
 
-    static constexpr int kMaxNesting = 200;
+    // Recursion depth the parser allows; a level of parentheses costs two. Deep enough for any
+    // real app, shallow enough for a worker thread's stack.
+    static constexpr int kMaxNesting = 600;
 
 private:
     struct Abort
@@ -51,16 +53,30 @@ private:
     SourceRange rangeFrom(const SourceRange &first) const;
     [[noreturn]] void fail(const Token &at, const QString &message, const QString &hint = {});
     void error(const SourceRange &range, const QString &message, const QString &hint = {});
+    // Where a name is read decides which keywords may serve as one. Siddhi's grammar lets every
+    // keyword be a name; the parser keeps the words that start clauses for itself where a name
+    // and a clause could both follow, so that a forgotten name is reported as such.
+    enum class NamePos {
+        Any,        // only a name can be here: after '.', in a definition, before '=' or '('
+        Source,     // a stream, table, window or aggregation: from X, insert into X, join X
+        Rename,     // after 'as'
+        Expression, // an attribute on its own in an expression
+    };
     bool isStructuralKeyword(const Token &t) const;
-    bool canBeName(const Token &t) const;
+    bool isClauseKeyword(const Token &t) const;
+    bool canBeName(const Token &t, NamePos pos = NamePos::Source) const;
     bool startsStatement(const Token &t) const;
+    bool startsOperand(int ahead) const;
     bool firstOnLine(int index) const;
-    void synchronize(bool inPartition);
+    void synchronize(bool inPartition, bool advanced = false);
+    void skipPartitionBody();
     void enter();
+    void abortIfUnterminated(const Token &t);
     void leave() { --m_depth; }
 
     // Names and annotations
-    QString parseName(const QString &what, SourceRange *range = nullptr);
+    QString parseName(const QString &what, SourceRange *range = nullptr,
+                      NamePos pos = NamePos::Source);
     QList<Ast::Annotation> parseAnnotations();
     Ast::Annotation parseAnnotation();
     void endStatement(const QString &what);
@@ -101,6 +117,7 @@ private:
     void parseCall(Ast::Call &call, const QString &context);
     Ast::EventIndex parseEventIndex();
     bool atTimeValue() const;
+    QString timeHint(const QString &example = {}) const;
     qint64 parseTimeValue(SourceRange *range);
     qint64 parseIntLiteral(const QString &context);
 

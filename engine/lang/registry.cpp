@@ -301,6 +301,15 @@ QList<BuiltinSpec> makeSpecs()
               {p("p1", S, Required, "the text")});
     out << fn("math", "parseLong", AT::Long, "Parses a string as a long",
               {p("p1", S, Required, "the text")});
+    {
+        // An aggregate function of the math extension (siddhi-execution-math).
+        BuiltinSpec s = agg("percentile", R::Fixed, AT::Double,
+                            "The value below which the given percentage of the values fall",
+                            {p("arg", N, Required, "the value"),
+                             p("p", D, Constant, "the percentile, from 0.0 to 100.0")});
+        s.ns = QStringLiteral("math");
+        out << s;
+    }
 
     // ---- time: -----------------------------------------------------------------------------
     out << fn("time", "currentTimestamp", AT::String,
@@ -353,12 +362,16 @@ QList<BuiltinSpec> makeSpecs()
                   "false")});
     out << win("time", "A sliding window of the events of the last period",
                {p("window.time", T, Constant, "the period, such as 1 min")});
-    out << win("timeBatch", "Tumbling batches of the events of each period",
-               {p("window.time", T, Constant, "the period"),
-                p("start.time", T, Optional | Constant, "the offset of the batches' start",
-                  "the first event's time"),
-                p("stream.current.event", B, Optional | Constant, "emit each current event at once",
-                  "false")});
+    {
+        BuiltinSpec s = win("timeBatch", "Tumbling batches of the events of each period",
+                            {p("window.time", T, Constant, "the period"),
+                             p("start.time", T, Optional | Constant,
+                               "the offset of the batches' start", "the first event's time"),
+                             p("stream.current.event", B, Optional | Constant,
+                               "emit each current event at once", "false")});
+        s.overloads = {{0}, {0, 1}, {0, 2}, {0, 1, 2}};
+        out << s;
+    }
     out << win("timeLength", "A sliding window of the last period, holding at most n events",
                {p("window.time", T, Constant, "the period"),
                 p("window.length", I, Constant, "the maximum number of events")});
@@ -410,11 +423,16 @@ QList<BuiltinSpec> makeSpecs()
                   "false")});
 
     // ---- Stream processors -------------------------------------------------------------------
-    out << spec(
-        BuiltinKind::StreamProcessor, "", "log", "Logs each event (and passes it on)",
-        {p("priority", S, Optional | Constant, "FATAL, ERROR, WARN, INFO, DEBUG or TRACE", "INFO"),
-         p("log.message", S, Optional, "a message to log with the event", ""),
-         p("is.event.logged", B, Optional | Constant, "whether to log the event itself", "true")});
+    {
+        BuiltinSpec s =
+            spec(BuiltinKind::StreamProcessor, "", "log", "Logs each event (and passes it on)",
+                 {p("priority", S, Optional | Constant,
+                    "FATAL, ERROR, WARN, INFO, DEBUG, TRACE or OFF", "INFO"),
+                  p("log.message", S, Optional, "a message to log with the event", "<app> :"),
+                  p("is.event.logged", B, Optional, "whether to log the event itself", "true")});
+        s.overloads = {{}, {1}, {2}, {1, 2}, {0, 1}, {0, 1, 2}};
+        out << s;
+    }
     out << spec(BuiltinKind::StreamProcessor, "", "pol2Cart",
                 "Adds x, y (and z) Cartesian coordinates from polar ones",
                 {p("theta", D, Required, "the angle in degrees"),
@@ -483,12 +501,25 @@ QList<BuiltinSpec> makeSpecs()
         {req("publisher.url", "the URL", Dynamic),
          opt("method", "POST", "the HTTP method", Optional | Dynamic),
          opt("headers", "", "extra headers: 'name:value','name:value'", Optional | Dynamic),
+         opt("basic.auth.enabled", "false", "send HTTP Basic authentication"),
          opt("basic.auth.username", "", "user for HTTP Basic authentication"),
          opt("basic.auth.password", "", "password for HTTP Basic authentication"),
          opt("retry.count", "3", "retries after a failure, with backoff"),
          opt("retry.interval", "500", "first retry delay in milliseconds (doubles each time)"),
          opt("on.error", "LOG", "LOG, WAIT or STREAM: what to do when delivery fails"),
          opt("socket.idle.timeout", "6000", "accepted for compatibility")});
+
+    // Every sink takes on.error, as in Siddhi's Sink base class.
+    for (BuiltinSpec &s : out) {
+        if (s.kind != BuiltinKind::Sink)
+            continue;
+        const bool has = std::any_of(s.params.cbegin(), s.params.cend(), [](const ParamSpec &p) {
+            return p.name == QLatin1String("on.error");
+        });
+        if (!has)
+            s.params << opt("on.error", "LOG",
+                            "LOG, WAIT or STREAM: what to do when publishing fails");
+    }
 
     // ---- Mappers ---------------------------------------------------------------------------
     out << spec(
@@ -533,7 +564,8 @@ QList<BuiltinSpec> makeSpecs()
 
 QString key(BuiltinKind kind, const QString &ns, const QString &name)
 {
-    return QString::number(int(kind)) + u'|' + ns.toLower() + u'|' + name.toLower();
+    // Case-sensitive, as Siddhi's extension holders (a HashMap of namespace:name).
+    return QString::number(int(kind)) + u'|' + ns + u'|' + name;
 }
 
 } // namespace
@@ -575,6 +607,8 @@ int BuiltinSpec::requiredCount() const
 
 bool BuiltinSpec::acceptsCount(int count) const
 {
+    if (!overloads.isEmpty())
+        return !forms(count).isEmpty();
     if (count < requiredCount())
         return false;
     if (!params.isEmpty() && params.constLast().repeating)
@@ -582,14 +616,56 @@ bool BuiltinSpec::acceptsCount(int count) const
     return count <= params.size();
 }
 
+QList<QList<int>> BuiltinSpec::forms(int count) const
+{
+    QList<QList<int>> out;
+    if (overloads.isEmpty()) {
+        if (acceptsCount(count)) {
+            QList<int> positional;
+            for (int i = 0; i < count; ++i)
+                positional << qMin(i, int(params.size()) - 1);
+            out << positional;
+        }
+        return out;
+    }
+    for (const QList<int> &o : overloads) {
+        if (o.size() == count)
+            out << o;
+    }
+    return out;
+}
+
+namespace {
+
+QString paramText(const ParamSpec &p)
+{
+    const QString t = typeSetText(p.types)
+                          .replace(QStringLiteral(" or "), QStringLiteral("|"))
+                          .replace(QStringLiteral(", "), QStringLiteral("|"));
+    return t + u' ' + p.name;
+}
+
+} // namespace
+
+QStringList BuiltinSpec::overloadSignatures() const
+{
+    if (overloads.isEmpty())
+        return {signature()};
+    QStringList out;
+    for (const QList<int> &o : overloads) {
+        QStringList parts;
+        for (int i : o)
+            parts << paramText(params[i]);
+        out << qualifiedName() + u'(' + parts.join(QStringLiteral(", ")) + u')';
+    }
+    return out;
+}
+
 QString BuiltinSpec::signature() const
 {
     QStringList parts;
     for (const ParamSpec &p : params) {
-        QString t = typeSetText(p.types)
-                        .replace(QStringLiteral(" or "), QStringLiteral("|"))
-                        .replace(QStringLiteral(", "), QStringLiteral("|"));
-        QString s = t + u' ' + p.name;
+        QString s = paramText(p);
         if (p.repeating)
             s += QStringLiteral(", ...");
         if (p.optional)
@@ -638,7 +714,7 @@ QList<const BuiltinSpec *> Registry::all(BuiltinKind kind) const
 bool Registry::isKnownNamespace(const QString &ns) const
 {
     for (const QString &n : m_namespaces) {
-        if (n.compare(ns, Qt::CaseInsensitive) == 0)
+        if (n == ns)
             return true;
     }
     return false;
@@ -648,7 +724,7 @@ QStringList Registry::names(BuiltinKind kind, const QString &ns) const
 {
     QStringList out;
     for (const BuiltinSpec &s : m_specs) {
-        if (s.kind == kind && s.ns.compare(ns, Qt::CaseInsensitive) == 0)
+        if (s.kind == kind && s.ns == ns)
             out << s.name;
     }
     return out;

@@ -57,12 +57,21 @@ struct BuiltinSpec
     AttrType returnType = AttrType::Unknown;
     int returnArg = 0;
     bool allArgsSameType = false; // coalesce, ifThenElse's branches
+    // The parameter lists Siddhi accepts, by index into params (its @ParameterOverload). Empty:
+    // the parameters are positional, the optional ones at the end. #log(true) and
+    // #window.timeBatch(20 sec, true) skip a parameter, so they need overloads.
+    QList<QList<int>> overloads;
 
     QString qualifiedName() const { return ns.isEmpty() ? name : ns + u':' + name; }
     int requiredCount() const;
     bool acceptsCount(int count) const;
     // "length(int window.length)": the call tip the editor shows.
     QString signature() const;
+    // One call tip per accepted parameter list ("log()", "log(string log.message)", ...), or
+    // just signature() when the parameters are positional.
+    QStringList overloadSignatures() const;
+    // The overloads with this many arguments (indices into params), or the positional list.
+    QList<QList<int>> forms(int count) const;
 };
 
 // The built-ins of the language: keywords, functions, aggregates, windows, stream processors,
@@ -73,6 +82,7 @@ class Registry
 public:
     static const Registry &builtins();
 
+    // Names are case-sensitive, as in Siddhi: #window.length, not #window.Length.
     const BuiltinSpec *find(BuiltinKind kind, const QString &ns, const QString &name) const;
     QList<const BuiltinSpec *> all(BuiltinKind kind) const;
     const QList<BuiltinSpec> &specs() const { return m_specs; }

@@ -23,6 +23,17 @@ private Q_SLOTS:
     void functionsReturnTypes();
     void threeErrorsThreeLines();
     void annotatesResolvedVariables();
+    void overloadedParameters_data();
+    void overloadedParameters();
+    void distributedSink();
+    void sinkOnError();
+    void aggTimestampInAggregation();
+    void eventIsNull();
+    void oneMistakeOneError_data();
+    void oneMistakeOneError();
+    void appNameTwice();
+    void onDemandQueries_data();
+    void onDemandQueries();
 };
 
 namespace {
@@ -292,6 +303,247 @@ void tst_Analyzer::annotatesResolvedVariables()
     QCOMPARE(on.rhs->attrIndex, 0);
     QCOMPARE(q.selector.attributes[1].expr->inputIndex, 1);
     QCOMPARE(q.selector.attributes[1].expr->type, AttrType::Double);
+}
+
+void tst_Analyzer::overloadedParameters_data()
+{
+    QTest::addColumn<QString>("handler");
+    QTest::addColumn<QString>("error");
+    // Siddhi's @ParameterOverload: a parameter may be skipped.
+    QTest::newRow("log()") << "#log()"
+                           << "";
+    QTest::newRow("log(message)") << "#log('m')"
+                                  << "";
+    QTest::newRow("log(bool)") << "#log(true)"
+                               << "";
+    QTest::newRow("log(message, bool)") << "#log('m', false)"
+                                        << "";
+    QTest::newRow("log(priority, message)") << "#log('WARN', 'm')"
+                                            << "";
+    QTest::newRow("log(all three)") << "#log('WARN', 'm', true)"
+                                    << "";
+    QTest::newRow("log(int)") << "#log(5)"
+                              << "argument 1 (log.message) of 'log' must be string, found int";
+    QTest::newRow("log(four)") << "#log('a', 'b', true, 1)"
+                               << "takes 0 to 3 arguments, found 4";
+    QTest::newRow("timeBatch(time)") << "#window.timeBatch(1 sec)"
+                                     << "";
+    QTest::newRow("timeBatch(time, start)") << "#window.timeBatch(1 sec, 100)"
+                                            << "";
+    QTest::newRow("timeBatch(time, bool)") << "#window.timeBatch(1 sec, true)"
+                                           << "";
+    QTest::newRow("timeBatch(time, start, bool)") << "#window.timeBatch(1 sec, 100, true)"
+                                                  << "";
+    QTest::newRow("timeBatch(time, string)")
+        << "#window.timeBatch(1 sec, 'x')"
+        << "argument 2 (start.time) of 'timeBatch' must be int or long, found string";
+    QTest::newRow("timeBatch(time, bool, start)") << "#window.timeBatch(1 sec, true, 100)"
+                                                  << "argument 2 (start.time)";
+}
+
+void tst_Analyzer::overloadedParameters()
+{
+    QFETCH(QString, handler);
+    QFETCH(QString, error);
+    const CompiledApp c = compileApp("@App:name('T') define stream S (i int);\nfrom S"
+                                     + handler.toUtf8() + " select i insert into O;");
+    if (error.isEmpty()) {
+        QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    } else {
+        QVERIFY2(c.errorCount() >= 1, qPrintable(messages(c)));
+        QVERIFY2(c.diagnostics[0].message.contains(error), qPrintable(messages(c)));
+    }
+}
+
+void tst_Analyzer::distributedSink()
+{
+    // The destinations may hold the options every endpoint needs.
+    const CompiledApp ok =
+        compileApp("@App:name('T')\n"
+                   "@sink(type='http', @map(type='json'), @distribution(strategy='partitioned', "
+                   "partitionKey='country', @destination(publisher.url='http://a/'), "
+                   "@destination(publisher.url='http://b/')))\n"
+                   "define stream S (name string, country string);");
+    QVERIFY2(!ok.hasErrors(), qPrintable(messages(ok)));
+
+    const CompiledApp bad =
+        compileApp("@App:name('T')\n"
+                   "@sink(type='http', @distribution(strategy='partitioned', partitionKey='land', "
+                   "@destination(publisher.url='http://a/'), @destination(url='http://b/')))\n"
+                   "define stream S (name string, country string);");
+    const QString m = messages(bad);
+    QVERIFY2(m.contains(QStringLiteral("partitionKey 'land' is not an attribute of 'S'")),
+             qPrintable(m));
+    QVERIFY2(m.contains(QStringLiteral("unknown option 'url' of sink type 'http'")), qPrintable(m));
+    QVERIFY2(m.contains(QStringLiteral("needs the option 'publisher.url'")), qPrintable(m));
+    QCOMPARE(bad.errorCount(), 3);
+
+    const CompiledApp strategy =
+        compileApp("@App:name('T')\n@sink(type='log', @distribution(strategy='random', "
+                   "@destination(prefix='a')))\ndefine stream S (a int);");
+    QCOMPARE(strategy.errorCount(), 1);
+    QVERIFY2(messages(strategy).contains(QStringLiteral("unknown distribution strategy 'random'")),
+             qPrintable(messages(strategy)));
+}
+
+void tst_Analyzer::sinkOnError()
+{
+    // on.error belongs to every sink, as in Siddhi's Sink base class.
+    const CompiledApp ok = compileApp(
+        "@App:name('T')\n@sink(type='log', on.error='wait') define stream S (a int);\n"
+        "@sink(type='inMemory', topic='t-{{a}}', on.error='STREAM') define stream U (a int);");
+    QVERIFY2(!ok.hasErrors(), qPrintable(messages(ok)));
+    const CompiledApp bad =
+        compileApp("@App:name('T')\n@sink(type='inMemory', topic='{{b}}', on.error='RETRY')\n"
+                   "define stream S (a int);");
+    QCOMPARE(bad.errorCount(), 2);
+    QVERIFY2(messages(bad).contains(QStringLiteral("on.error must be 'LOG', 'WAIT' or 'STREAM'")),
+             qPrintable(messages(bad)));
+    QVERIFY2(messages(bad).contains(QStringLiteral("uses {{b}}, but stream 'S' has no attribute")),
+             qPrintable(messages(bad)));
+}
+
+void tst_Analyzer::aggTimestampInAggregation()
+{
+    const CompiledApp c =
+        compileApp("@App:name('T') define stream S (k string, v double, ts long);\n"
+                   "define aggregation A from S select AGG_TIMESTAMP, k, sum(v) as total "
+                   "group by k aggregate by ts every sec ... min;");
+    QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    QCOMPARE(outputOf(c, "A")->attributeText(),
+             QStringLiteral("AGG_TIMESTAMP long, k string, total double"));
+}
+
+void tst_Analyzer::eventIsNull()
+{
+    // `e2 is null` tests whether the event matched, not an attribute named e2.
+    const CompiledApp c =
+        compileApp("@App:name('T') define stream A (v int); define stream B (v int);\n"
+                   "from e1=A -> e2=B or e3=A select ifThenElse(e2 is null, 'a', 'b') as which "
+                   "insert into O;");
+    QVERIFY2(!c.hasErrors(), qPrintable(messages(c)));
+    const Ast::Expr &cond = *c.app->executions[0].query->selector.attributes[0].expr->call.args[0];
+    QCOMPARE(cond.lhs->kind, Ast::ExprKind::StreamRef);
+    // The runtime reads the event's slot: e2 is the second input of the pattern.
+    QCOMPARE(cond.lhs->inputIndex, 1);
+    const CompiledApp ts =
+        compileApp("@App:name('T') define stream A (v int);\n"
+                   "from e1=A -> e2=A select eventTimestamp(e2) - eventTimestamp(e1) as gap, "
+                   "#e1 is null as none insert into O;");
+    QVERIFY2(!ts.hasErrors(), qPrintable(messages(ts)));
+    const auto &sel = ts.app->executions[0].query->selector.attributes;
+    QCOMPARE(sel[0].expr->lhs->call.args[0]->kind, Ast::ExprKind::StreamRef);
+    QCOMPARE(sel[0].expr->lhs->call.args[0]->inputIndex, 1);
+    QCOMPARE(sel[0].expr->rhs->call.args[0]->inputIndex, 0);
+    const CompiledApp attr = compileApp(
+        "@App:name('T') define stream A (e2 int);\nfrom A[e2 is null] select e2 insert into O;");
+    QVERIFY2(!attr.hasErrors(), qPrintable(messages(attr)));
+}
+
+void tst_Analyzer::oneMistakeOneError_data()
+{
+    QTest::addColumn<QString>("app");
+    QTest::addColumn<QString>("error");
+    // Each app has one mistake; what follows from it is not reported again.
+    QTest::newRow("unknown attribute, then a name selected twice")
+        << "define stream A (id int, x double); define stream B (id int, y double);\n"
+           "from A#window.length(1) as a join B#window.length(1) as b on a.id == b.id "
+           "select a.y, b.y insert into O;"
+        << "'A' has no attribute 'y'";
+    QTest::newRow("aggregate as a window argument")
+        << "define stream S (v int);\nfrom S#window.length(count()) select v insert into O;"
+        << "can only be used in select or having";
+    QTest::newRow("cast to an attribute")
+        << "define stream S (v double, k string);\nfrom S select cast(v, k) as x insert into O;"
+        << "must be a constant";
+    QTest::newRow("within on a join with an undefined aggregation")
+        << "define stream S (k string);\nfrom S join Agg on S.k == Agg.k within 0L, 1L per "
+           "'days' select S.k insert into O;"
+        << "undefined stream 'Agg'";
+    QTest::newRow("per that is not a string") << "define stream S (k string, v double);\n"
+                                                 "define aggregation A from S select k, sum(v) "
+                                                 "as t group by k aggregate every sec ... day;\n"
+                                                 "from S join A on S.k == A.k within 0L, 1L per "
+                                                 "5 select A.t insert into O;"
+                                              << "'per' takes a granularity";
+}
+
+void tst_Analyzer::oneMistakeOneError()
+{
+    QFETCH(QString, app);
+    QFETCH(QString, error);
+    const CompiledApp c = compileApp("@App:name('T')\n" + app.toUtf8());
+    QCOMPARE(c.errorCount(), 1);
+    QVERIFY2(c.diagnostics[0].message.contains(error), qPrintable(messages(c)));
+}
+
+void tst_Analyzer::appNameTwice()
+{
+    const CompiledApp c =
+        compileApp("@App:name('First')\n@App:name('Second')\ndefine stream S (a int);");
+    QCOMPARE(c.errorCount(), 0);
+    QCOMPARE(c.name(), QStringLiteral("First"));
+    QVERIFY2(messages(c).contains(QStringLiteral("2:1 warning: @App:name is given twice")),
+             qPrintable(messages(c)));
+}
+
+void tst_Analyzer::onDemandQueries_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("result"); // selected attributes, or the first error
+    QTest::newRow("select table") << "from T on k == 'a' select k, n"
+                                  << "k string, n int";
+    QTest::newRow("select star") << "from T"
+                                 << "k string, n int";
+    QTest::newRow("aggregate") << "from T select count() as c"
+                               << "c long";
+    QTest::newRow("window") << "from W select v"
+                            << "v double";
+    QTest::newRow("aggregation") << "from A within 0L, 10L per 'seconds' select k, total"
+                                 << "k string, total double";
+    QTest::newRow("insert") << "select 'a' as k, 1 as n insert into T"
+                            << "k string, n int";
+    QTest::newRow("update") << "update T set T.n = T.n + 1 on T.k == 'a'"
+                            << "";
+    QTest::newRow("delete") << "select 'a' as key delete T on T.k == key"
+                            << "key string";
+    QTest::newRow("stream") << "from S select v"
+                            << "error: an on-demand query reads a table";
+    QTest::newRow("aggregation without per")
+        << "from A select total"
+        << "error: reading aggregation 'A' needs 'within ... per ...'";
+    QTest::newRow("insert attribute") << "select k, 1 as n insert into T"
+                                      << "error: 'k' must be a constant here";
+    QTest::newRow("insert wrong type") << "select 'a' as k, 'b' as n insert into T"
+                                       << "error: attribute 'n' of table 'T' is int";
+    QTest::newRow("parse error") << "from T select"
+                                 << "error: expected an attribute to select";
+}
+
+void tst_Analyzer::onDemandQueries()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, result);
+    CompiledApp app = compileApp(
+        "@App:name('T') define table T (k string, n int); define window W (v double) length(5);\n"
+        "define stream S (k string, v double);\n"
+        "define aggregation A from S select k, sum(v) as total group by k aggregate every sec ... "
+        "min;");
+    QVERIFY2(!app.hasErrors(), qPrintable(messages(app)));
+    const CompiledOnDemandQuery q = compileOnDemandQuery(app, query.toUtf8());
+    if (result.startsWith(QLatin1String("error: "))) {
+        QVERIFY(q.hasErrors());
+        QVERIFY2(q.diagnostics[0].message.startsWith(result.mid(7)),
+                 qPrintable(q.diagnostics[0].message));
+        return;
+    }
+    QVERIFY2(!q.hasErrors(), qPrintable(q.diagnostics.value(0).message));
+    QStringList attrs;
+    for (const AttributeInfo &a : q.output)
+        attrs << a.name + u' ' + typeName(a.type);
+    QCOMPARE(attrs.join(QStringLiteral(", ")), result);
+    // The app's model is intact afterwards.
+    QVERIFY(app.model.find(QStringLiteral("T")));
 }
 
 QTEST_APPLESS_MAIN(tst_Analyzer)

@@ -4,6 +4,11 @@
 // state the diagnostics it must produce (severity, line:column, and a part of the message).
 // Every error the front end reports must be expected; a file without expectations must have
 // no errors. Warnings are checked only where they are expected.
+//
+// A line that reads exactly
+//     -- on-demand
+// splits a file in two: the app above it, and an on-demand (store) query below it, which is
+// checked against the app. Positions stay those of the file.
 #include "engine/lang/frontend.h"
 
 #include <QDirIterator>
@@ -79,7 +84,36 @@ void tst_Golden::cases()
              m.captured(2).toInt(), m.captured(3).toInt(), m.captured(4)});
     }
 
-    const CompiledApp compiled = compileApp(source, path);
+    // An on-demand query after a "-- on-demand" line: each part is compiled with the other
+    // blanked out, so that positions are those of the file.
+    QByteArray appSource = source;
+    QByteArray querySource;
+    qsizetype lineStart = 0;
+    while (lineStart < source.size()) {
+        qsizetype lineEnd = source.indexOf('\n', lineStart);
+        if (lineEnd < 0)
+            lineEnd = source.size();
+        if (source.sliced(lineStart, lineEnd - lineStart).trimmed() == "-- on-demand") {
+            auto blank = [](QByteArray text, qsizetype from, qsizetype to) {
+                for (qsizetype i = from; i < to; ++i) {
+                    if (text[i] != '\n')
+                        text[i] = ' ';
+                }
+                return text;
+            };
+            appSource = blank(source, lineStart, source.size());
+            querySource = blank(source, 0, lineEnd);
+            break;
+        }
+        lineStart = lineEnd + 1;
+    }
+
+    CompiledApp compiled = compileApp(appSource, path);
+    if (!querySource.isEmpty()) {
+        const CompiledOnDemandQuery query = compileOnDemandQuery(compiled, querySource);
+        QVERIFY2(query.query || query.hasErrors(), "the on-demand query did not parse");
+        compiled.diagnostics += query.diagnostics;
+    }
     QString report;
     for (const Diagnostic &d : compiled.diagnostics)
         report += QStringLiteral("\n    %1:%2: %3: %4")

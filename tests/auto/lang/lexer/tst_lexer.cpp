@@ -24,6 +24,8 @@ private Q_SLOTS:
     void unterminatedTokensAreReported_data();
     void unterminatedTokensAreReported();
     void garbageNeverHangs();
+    void unexpectedRunIsOneError_data();
+    void unexpectedRunIsOneError();
 };
 
 void tst_Lexer::kinds_data()
@@ -201,6 +203,35 @@ void tst_Lexer::garbageNeverHangs()
             last = t.offset + (t.kind == K::EndOfFile ? 0 : qMax(1, t.length)) - 1;
         }
     }
+}
+
+void tst_Lexer::unexpectedRunIsOneError_data()
+{
+    QTest::addColumn<QByteArray>("source");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<int>("length");
+    QTest::newRow("one ascii") << QByteArray("a $ b") << QStringLiteral("unexpected character '$'")
+                               << 1;
+    QTest::newRow("utf-8 character")
+        << QByteArray("a \xc2\xa7 b") << QStringLiteral("unexpected character '\u00a7'") << 2;
+    QTest::newRow("control and invalid bytes")
+        << QByteArray("a \x01\x02\xff\x7f b", 8)
+        << QStringLiteral("unexpected characters '\\x01\\x02\\xFF\\x7F'") << 4;
+    QTest::newRow("run stops at a token") << QByteArray("a $$(b") << QStringLiteral("'$$'") << 2;
+}
+
+void tst_Lexer::unexpectedRunIsOneError()
+{
+    QFETCH(QByteArray, source);
+    QFETCH(QString, message);
+    QFETCH(int, length);
+    DiagnosticList diagnostics;
+    const QList<Token> tokens = Lexer::tokenize(source, &diagnostics);
+    QCOMPARE(diagnostics.errorCount(), 1);
+    QVERIFY2(diagnostics.items()[0].message.contains(message),
+             qPrintable(diagnostics.items()[0].message));
+    QCOMPARE(tokens[1].kind, K::Unexpected);
+    QCOMPARE(tokens[1].length, length);
 }
 
 QTEST_APPLESS_MAIN(tst_Lexer)

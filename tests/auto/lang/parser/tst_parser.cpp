@@ -26,12 +26,17 @@ private Q_SLOTS:
     void partitions();
     void anonymousQuery();
     void onDemandQueries();
+    void keywordsAsNames();
+    void clauseKeywordIsNotTakenAsName();
     void recoveryReportsEveryStatement();
     void missingSemicolonIsReportedOnce();
     void incompleteDefinitionIsKept();
     void deepNestingIsAnError();
     void garbageNeverCrashes();
     void largeFile();
+    void unterminatedStringEndsTheStatement();
+    void aggregationHasNoHaving();
+    void brokenPartitionHeaderSkipsItsBody();
 };
 
 namespace {
@@ -454,6 +459,40 @@ void tst_Parser::onDemandQueries()
     }
 }
 
+void tst_Parser::keywordsAsNames()
+{
+    // Siddhi's grammar lets every keyword be a name (name : id | keyword).
+    auto p = parse("define stream In (start long, end long, window string, select int);\n"
+                   "define table As (of int);\n"
+                   "from In[end > start] select start, end, In.select, and(end > 0) as limit "
+                   "insert into Out;\n"
+                   "from In join As on As.of == In.select select end insert into Of;\n"
+                   "partition with (end of In) begin from In select end insert into #Set; end;\n");
+    QVERIFY2(!p->diagnostics.hasErrors(), qPrintable(errors(*p)));
+    QCOMPARE(p->app->definitions[0]->attributes[1].name, QStringLiteral("end"));
+    const Query &q = firstQuery(*p);
+    QCOMPARE(q.input.single.source.name, QStringLiteral("In"));
+    QCOMPARE(int(q.selector.attributes.size()), 4);
+    QCOMPARE(q.selector.attributes[2].expr->stream, QStringLiteral("In"));
+    QCOMPARE(q.selector.attributes[3].expr->kind, ExprKind::Function);
+    QCOMPARE(q.selector.attributes[3].rename, QStringLiteral("limit"));
+
+    // Even a clause keyword names an attribute where an operator follows it.
+    auto p2 = parse("define stream Oven (on bool, from int);\n"
+                    "from Oven[on == true and from > 2] select from + 1 as f insert into O;\n");
+    QVERIFY2(!p2->diagnostics.hasErrors(), qPrintable(errors(*p2)));
+}
+
+void tst_Parser::clauseKeywordIsNotTakenAsName()
+{
+    // Where a name or a clause could follow, a clause keyword is the clause: a forgotten name
+    // is reported as missing rather than swallowing the clause.
+    auto p = parse("define stream S (a int);\nfrom S select a as insert into O;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).contains(QStringLiteral("2:20 expected a name after 'as'")),
+             qPrintable(errors(*p)));
+}
+
 void tst_Parser::recoveryReportsEveryStatement()
 {
     auto p = parse("define stream S (a int);\n"
@@ -541,6 +580,44 @@ void tst_Parser::largeFile()
     auto p = parse(big);
     QVERIFY(!p->diagnostics.hasErrors());
     QVERIFY(p->app->executions.size() > 100000);
+}
+
+void tst_Parser::unterminatedStringEndsTheStatement()
+{
+    // The lexer reports the unterminated string; the parser adds nothing for that statement
+    // and goes on with the next one.
+    auto p = parse("define stream S (n string);\n"
+                   "from S[n == 'oops] select n insert into O;\n"
+                   "from S select n insert into P;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY(errors(*p).startsWith(QStringLiteral("2:13 unterminated string")));
+    QCOMPARE(int(p->app->executions.size()), 1);
+    QCOMPARE(p->app->executions[0].query->output.target.name, QStringLiteral("P"));
+}
+
+void tst_Parser::aggregationHasNoHaving()
+{
+    auto p = parse("define stream S (k string, v double);\n"
+                   "define aggregation A from S select k, sum(v) as t group by k having t > 1.0 "
+                   "aggregate every sec ... min;");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).contains(QStringLiteral("an aggregation has no 'having'")),
+             qPrintable(errors(*p)));
+    // The rest of the definition is still read.
+    QCOMPARE(p->app->definitions[1]->granularities.size(), 2);
+}
+
+void tst_Parser::brokenPartitionHeaderSkipsItsBody()
+{
+    auto p = parse("define stream S (a int);\n"
+                   "partition with (a of S)\n"
+                   "    from S select a insert into O;\n"
+                   "end;\n"
+                   "from S select a insert into P;\n");
+    QCOMPARE(p->diagnostics.errorCount(), 1);
+    QVERIFY2(errors(*p).startsWith(QStringLiteral("3:5 expected 'begin'")), qPrintable(errors(*p)));
+    QCOMPARE(int(p->app->executions.size()), 1);
+    QCOMPARE(p->app->executions[0].query->output.target.name, QStringLiteral("P"));
 }
 
 QTEST_APPLESS_MAIN(tst_Parser)

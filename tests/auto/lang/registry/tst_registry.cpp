@@ -15,6 +15,9 @@ private Q_SLOTS:
     void namesAreUnique();
     void signatures();
     void closestMatch();
+    void overloads();
+    void everySinkTakesOnError();
+    void namesAreCaseSensitive();
 };
 
 void tst_Registry::coreBuiltinsArePresent_data()
@@ -136,6 +139,53 @@ void tst_Registry::closestMatch()
              QStringLiteral("TempStream"));
     QCOMPARE(Rivulet::Lang::closestMatch(QStringLiteral("zzz"), {QStringLiteral("TempStream")}),
              QString());
+}
+
+void tst_Registry::overloads()
+{
+    const Registry &r = Registry::builtins();
+    const BuiltinSpec *log = r.find(BuiltinKind::StreamProcessor, {}, QStringLiteral("log"));
+    QVERIFY(log);
+    QVERIFY(log->acceptsCount(0));
+    QVERIFY(log->acceptsCount(3));
+    QVERIFY(!log->acceptsCount(4));
+    // log(true): one argument, the third parameter.
+    QCOMPARE(log->forms(1), (QList<QList<int>>{{1}, {2}}));
+    QCOMPARE(log->overloadSignatures().size(), 6);
+    QCOMPARE(log->overloadSignatures().at(2), QStringLiteral("log(bool is.event.logged)"));
+    const BuiltinSpec *tb = r.find(BuiltinKind::Window, {}, QStringLiteral("timeBatch"));
+    QCOMPARE(tb->forms(2), (QList<QList<int>>{{0, 1}, {0, 2}}));
+    // Positional parameters have one form per count.
+    const BuiltinSpec *len = r.find(BuiltinKind::Window, {}, QStringLiteral("length"));
+    QCOMPARE(len->forms(1), (QList<QList<int>>{{0}}));
+    QVERIFY(len->forms(2).isEmpty());
+}
+
+void tst_Registry::everySinkTakesOnError()
+{
+    for (const BuiltinSpec *s : Registry::builtins().all(BuiltinKind::Sink)) {
+        bool found = false;
+        for (const ParamSpec &p : s->params)
+            found = found || p.name == QLatin1String("on.error");
+        QVERIFY2(found, qPrintable(s->name));
+    }
+    QVERIFY(Registry::builtins().find(BuiltinKind::Aggregate, QStringLiteral("math"),
+                                      QStringLiteral("percentile")));
+}
+
+void tst_Registry::namesAreCaseSensitive()
+{
+    // As in Siddhi, whose extensions are a HashMap keyed by namespace:name.
+    const Registry &r = Registry::builtins();
+    QVERIFY(r.find(BuiltinKind::Window, {}, QStringLiteral("length")));
+    QVERIFY(!r.find(BuiltinKind::Window, {}, QStringLiteral("Length")));
+    QVERIFY(!r.find(BuiltinKind::Function, QStringLiteral("STR"), QStringLiteral("upper")));
+    QVERIFY(r.isKnownNamespace(QStringLiteral("str")));
+    QVERIFY(!r.isKnownNamespace(QStringLiteral("Str")));
+    QVERIFY(!r.find(BuiltinKind::Source, {}, QStringLiteral("HTTP")));
+    // "Did you mean" still finds the right spelling.
+    QCOMPARE(Rivulet::Lang::closestMatch(QStringLiteral("LENGTH"), r.names(BuiltinKind::Window)),
+             QStringLiteral("length"));
 }
 
 QTEST_APPLESS_MAIN(tst_Registry)
