@@ -3,8 +3,33 @@
 #include <QHostAddress>
 #include <QHttpServerResponse>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 namespace Rivulet::Io {
+
+namespace {
+
+// Accepted connections get TCP_NODELAY: clients that pipeline requests (sensors posting many
+// small events) would otherwise wait on Nagle's algorithm and delayed ACKs.
+class LowDelayTcpServer final : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        addPendingConnection(socket);
+    }
+};
+
+} // namespace
 
 HttpListener::HttpListener(QObject *parent)
     : QAbstractHttpServer(parent)
@@ -23,7 +48,7 @@ bool HttpListener::listenOn(const QString &host, quint16 port, QString *error)
         *error = QStringLiteral("'%1' is not an IP address to listen on").arg(host);
         return false;
     }
-    auto *server = new QTcpServer(this);
+    auto *server = new LowDelayTcpServer(this);
     if (!server->listen(address, port)) {
         *error = server->serverError() == QAbstractSocket::AddressInUseError
                      ? QStringLiteral("port %1 is already in use").arg(port)

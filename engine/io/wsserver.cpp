@@ -392,6 +392,7 @@ void WsServer::run()
         const int64_t now = nowMs();
         if (m_flushAt >= 0 && now >= m_flushAt) {
             m_flushAt = -1;
+            m_lastFlush = now;
             std::vector<Client *> dirty;
             dirty.swap(m_dirty);
             for (Client *c : dirty) {
@@ -826,7 +827,9 @@ void WsServer::drainCommands()
                     flush(c);
             }
         } else if (m_flushAt < 0) {
-            m_flushAt = nowMs() + m_options.flushIntervalMs;
+            // Flush at once when the last flush was a tick ago (low rates: no added latency);
+            // otherwise at the next tick (high rates: one write per client per tick).
+            m_flushAt = std::max(nowMs(), m_lastFlush + m_options.flushIntervalMs);
         }
     }
 }

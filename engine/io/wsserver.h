@@ -171,6 +171,7 @@ private:
     std::vector<Client *> m_all;
     std::vector<Client *> m_dirty;
     int64_t m_flushAt = -1;
+    int64_t m_lastFlush = 0;
     uint64_t m_nextId = 1;
 
     std::vector<Client *> m_graveyard;
