@@ -1,5 +1,9 @@
 #include "editor/codeeditor.h"
+#include "editor/findbar.h"
 #include "editor/siddhilexer.h"
+
+#include <QCheckBox>
+#include <QLineEdit>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -19,6 +23,7 @@ private Q_SLOTS:
     void replaceAll_data();
     void replaceAll();
     void replaceOneByOne();
+    void findBar();
     void toggleComment();
     void goToLine();
     void multipleCursors();
@@ -196,6 +201,33 @@ void tst_CodeEditor::replaceOneByOne()
     QVERIFY(editor.replace(QStringLiteral("a([0-9])"), QStringLiteral("x\\1"), flags));
     QCOMPARE(editor.text(), QStringLiteral("x1 b2 x3"));
     QCOMPARE(editor.highlightMatches(QStringLiteral("x"), CodeEditor::NoFindFlags), 2);
+}
+
+void tst_CodeEditor::findBar()
+{
+    CodeEditor editor;
+    editor.setText(QStringLiteral("price prices Price"));
+    editor.setPosition(0);
+    FindBar bar(&editor);
+    bar.showReplace();
+    QVERIFY(bar.isVisible());
+    bar.findEdit()->setText(QStringLiteral("price"));
+    bar.wordBox()->setChecked(true);
+    bar.caseBox()->setChecked(true);
+    bar.findNext();
+    QCOMPARE(int(editor.SendScintilla(Sci::SCI_GETSELECTIONSTART)), 0);
+    QCOMPARE(editor.selectedText(), QStringLiteral("price"));
+    bar.replaceEdit()->setText(QStringLiteral("cost"));
+    bar.caseBox()->setChecked(false);
+    bar.replaceAll();
+    QCOMPARE(editor.text(), QStringLiteral("cost prices cost"));
+    bar.regexBox()->setChecked(true);
+    bar.findEdit()->setText(QStringLiteral("pr(i)ces"));
+    bar.replaceEdit()->setText(QStringLiteral("d\\1ces"));
+    bar.replaceAll();
+    QCOMPARE(editor.text(), QStringLiteral("cost dices cost"));
+    bar.close();
+    QVERIFY(!bar.isVisible());
 }
 
 void tst_CodeEditor::toggleComment()
