@@ -9,6 +9,8 @@
 
 #include <QSet>
 
+#include <optional>
+
 namespace Rivulet::Editor {
 
 using Lang::BuiltinKind;
@@ -238,11 +240,11 @@ struct ScopeEntry
 class Context
 {
 public:
-    Context(QByteArrayView text, QList<Token> statement)
+    explicit Context(QByteArrayView text)
         : m_text(text)
-        , m_tokens(std::move(statement))
     {}
 
+    void setTokens(QList<Token> statement) { m_tokens = std::move(statement); }
     const Token &back(int k) const
     {
         const qsizetype i = m_tokens.size() - 1 - k;
@@ -454,13 +456,110 @@ void addFunctions(Items &items, const Names &names, bool aggregates)
 
 } // namespace
 
-CompletionResult CompletionEngine::complete(QByteArrayView text, int position) const
-{
-    CompletionResult result;
-    position = qBound(0, position, int(text.size()));
-    result.replaceStart = position;
-    const QList<Token> all = Lexer::tokenize(text, nullptr, Lexer::KeepComments);
+namespace {
 
+// One completion request: where the cursor is, the statement around it, and what fits there.
+class Completer
+{
+public:
+    Completer(QByteArrayView text, int position, const NameIndex *analysis)
+        : m_text(text)
+        , m_position(qBound(0, position, int(text.size())))
+        , m_ctx(text)
+        , m_names(analysis, text)
+    {
+        m_result.replaceStart = m_position;
+    }
+
+    CompletionResult run()
+    {
+        if (!locate())
+            return m_result; // in a comment, a script or a number
+        readStatement();
+        if (m_inString)
+            return completeInString();
+        m_result.prefix = prefixFrom(m_result.replaceStart);
+        l0 = m_ctx.back(0);
+        l1 = m_ctx.back(1);
+        l2 = m_ctx.back(2);
+        m_annotations = m_ctx.openAnnotations();
+        if (auto r = completeAnnotation())
+            return *r;
+        if (auto r = completeHandler())
+            return *r;
+        walkStatement();
+        if (auto r = completeName())
+            return *r;
+        return completeExpression();
+    }
+
+private:
+    struct Open
+    {
+        bool bracket;
+        QString stream; // '[': the stream it filters; '(': the window or function's stream
+        bool windowArgs;
+    };
+
+    bool locate();
+    void readStatement();
+    CompletionResult completeInString();
+    std::optional<CompletionResult> completeAnnotation();
+    std::optional<CompletionResult> completeHandler();
+    void walkStatement();
+    std::optional<CompletionResult> completeName();
+    CompletionResult completeExpression();
+
+    QString prefixFrom(int start) const
+    {
+        return QString::fromUtf8(m_text.sliced(start, m_position - start));
+    }
+    CompletionResult finish(Items &items, const char *context)
+    {
+        m_result.context = QString::fromLatin1(context);
+        m_result.items = items.take();
+        return m_result;
+    }
+    const NamedSchema *schemaOf(const QString &reference) const
+    {
+        for (const ScopeEntry &e : m_scope) {
+            if (e.reference == reference)
+                return m_names.schema(e.schema);
+        }
+        return m_names.schema(reference);
+    }
+
+    QByteArrayView m_text;
+    int m_position;
+    CompletionResult m_result;
+    Context m_ctx;
+    Names m_names;
+
+    // Where the cursor is.
+    QList<Token> m_all;
+    qsizetype m_significantEnd = 0; // tokens before this index precede the cursor
+    const Token *m_inString = nullptr;
+    int m_partitionDepth = 0;
+    Token l0, l1, l2; // the last three significant tokens before the cursor
+    QList<OpenAnnotation> m_annotations;
+
+    // What the statement says (walkStatement).
+    qsizetype m_body = 0;
+    Clause m_clause = Clause::Start;
+    QList<ScopeEntry> m_scope;
+    QList<Open> m_opens;
+    bool m_isDefine = false;
+    bool m_isAggregationDefine = false;
+};
+
+// Finds the word being completed; false where nothing completes (comments, scripts, numbers).
+bool Completer::locate()
+{
+    const QByteArrayView text = m_text;
+    const int position = m_position;
+    CompletionResult &result = m_result;
+    m_all = Lexer::tokenize(text, nullptr, Lexer::KeepComments);
+    const QList<Token> &all = m_all;
     // The token the cursor is in or right after.
     qsizetype current = -1;
     for (qsizetype i = 0; i < all.size() && all[i].kind != TokenKind::EndOfFile; ++i) {
@@ -468,8 +567,7 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
             break;
         current = i;
     }
-    qsizetype significantEnd = current + 1; // tokens before this index precede the cursor
-    const Token *inString = nullptr;
+    m_significantEnd = current + 1;
     if (current >= 0) {
         const Token &c = all[current];
         const bool inside = position < c.end();
@@ -477,35 +575,40 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         if (c.isComment()) {
             if (inside || c.is(TokenKind::LineComment) || c.unterminated) {
                 result.context = QStringLiteral("comment");
-                return result;
+                return false;
             }
         } else if (c.is(TokenKind::StringLiteral) || c.is(TokenKind::TripleString)) {
             if (inside || c.unterminated) {
-                inString = &c;
-                significantEnd = current;
+                m_inString = &c;
+                m_significantEnd = current;
             }
         } else if (c.is(TokenKind::Script)) {
             if (inside || c.unterminated) {
                 result.context = QStringLiteral("script");
-                return result;
+                return false;
             }
         } else if (c.isLiteral() && (inside || atEnd)) {
             result.context = QStringLiteral("number");
-            return result;
+            return false;
         } else if (c.isName() && (inside || atEnd)) {
             result.replaceStart = c.offset;
-            significantEnd = current;
+            m_significantEnd = current;
         }
     }
+    return true;
+}
 
+// The significant tokens of the statement before the cursor.
+void Completer::readStatement()
+{
     // The statement so far, and whether it is inside a partition's begin ... end.
     QList<Token> before;
-    int partitionDepth = 0;
+    int &partitionDepth = m_partitionDepth;
     bool partitionStatement = false;
     bool inStatement = false;
     int nesting = 0;
-    for (qsizetype i = 0; i < significantEnd; ++i) {
-        const Token &t = all[i];
+    for (qsizetype i = 0; i < m_significantEnd; ++i) {
+        const Token &t = m_all[i];
         if (t.isComment())
             continue;
         if (t.is(TokenKind::Semicolon)) {
@@ -544,43 +647,39 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         }
         before << t;
     }
-    const Context ctx(text, before);
-    const Names names(m_names.get(), text);
+    m_ctx.setTokens(std::move(before));
+}
 
-    if (inString) {
-        const int open = inString->is(TokenKind::TripleString) ? 3 : 1;
-        result.replaceStart = qMin(position, inString->offset + open);
-        result.prefix =
-            QString::fromUtf8(text.sliced(result.replaceStart, position - result.replaceStart));
-        Items items(result.prefix);
-        const QList<OpenAnnotation> open2 = ctx.openAnnotations();
-        if (!open2.isEmpty() && ctx.back(0).is(TokenKind::Assign)
-            && ctx.textIs(ctx.back(1), "type")) {
-            const Lang::AnnotationSpec *spec = Lang::findAnnotationSpec(
-                open2.constLast().name, annotationPath(open2, open2.size() - 1));
-            if (spec && spec->hasTypeKind) {
-                result.context = QStringLiteral("type");
-                for (const BuiltinSpec *s : registry().all(spec->typeKind))
-                    items.add(s->name, CompletionKind::Value, s->doc);
-            }
+// Inside a string: the registered types after type= in an annotation, nothing elsewhere.
+CompletionResult Completer::completeInString()
+{
+    const int open = m_inString->is(TokenKind::TripleString) ? 3 : 1;
+    m_result.replaceStart = qMin(m_position, m_inString->offset + open);
+    m_result.prefix = prefixFrom(m_result.replaceStart);
+    Items items(m_result.prefix);
+    const QList<OpenAnnotation> annotations = m_ctx.openAnnotations();
+    if (!annotations.isEmpty() && m_ctx.back(0).is(TokenKind::Assign)
+        && m_ctx.textIs(m_ctx.back(1), "type")) {
+        const Lang::AnnotationSpec *spec = Lang::findAnnotationSpec(
+            annotations.constLast().name, annotationPath(annotations, annotations.size() - 1));
+        if (spec && spec->hasTypeKind) {
+            for (const BuiltinSpec *s : registry().all(spec->typeKind))
+                items.add(s->name, CompletionKind::Value, s->doc);
+            return finish(items, "type");
         }
-        result.items = items.take();
-        return result;
     }
+    m_result.items = items.take();
+    return m_result;
+}
 
-    result.prefix =
-        QString::fromUtf8(text.sliced(result.replaceStart, position - result.replaceStart));
-    const Token &l0 = ctx.back(0);
-    const Token &l1 = ctx.back(1);
-    const Token &l2 = ctx.back(2);
-    const QList<OpenAnnotation> annotations = ctx.openAnnotations();
-
-    const auto finish = [&result](Items &items, const char *context) {
-        result.context = QString::fromLatin1(context);
-        result.items = items.take();
-        return result;
-    };
-
+// Annotation names after @, their keys inside the parentheses, type= values.
+std::optional<CompletionResult> Completer::completeAnnotation()
+{
+    const QByteArrayView text = m_text;
+    const int position = m_position;
+    CompletionResult &result = m_result;
+    const Context &ctx = m_ctx;
+    const QList<OpenAnnotation> &annotations = m_annotations;
     // ---- Annotations ----------------------------------------------------------------------
     if (l0.is(TokenKind::At)) {
         Items items(result.prefix);
@@ -646,6 +745,15 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         return finish(none, "annotation");
     }
 
+    return std::nullopt;
+}
+
+// After '#', '#window.' and a namespace's ':'.
+std::optional<CompletionResult> Completer::completeHandler()
+{
+    const CompletionResult &result = m_result;
+    const Context &ctx = m_ctx;
+    const Names &names = m_names;
     // ---- After # . : ------------------------------------------------------------------------
     if (l0.is(TokenKind::Dot) && l1.is(Keyword::Window) && l2.is(TokenKind::Hash)) {
         Items items(result.prefix);
@@ -678,22 +786,24 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         return finish(items, "function");
     }
 
+    return std::nullopt;
+}
+
+// The clause the cursor is in, the sources in scope and the brackets still open.
+void Completer::walkStatement()
+{
+    const Context &ctx = m_ctx;
     // ---- Walk the statement: clause, sources in scope, open brackets -------------------------
     const QList<Token> &ts = ctx.tokens();
-    const qsizetype body = ctx.bodyStart();
-    Clause clause = Clause::Start;
-    QList<ScopeEntry> scope;
+    m_body = ctx.bodyStart();
+    const qsizetype body = m_body;
+    Clause &clause = m_clause;
+    QList<ScopeEntry> &scope = m_scope;
+    QList<Open> &opens = m_opens;
     QString target; // delete/update Table
-    struct Open
-    {
-        bool bracket;
-        QString stream; // '[': the stream it filters; '(': the window or function's stream
-        bool windowArgs;
-    };
-    QList<Open> opens;
-    bool isDefine = body < ts.size() && ts[body].is(Keyword::Define);
-    bool isAggregationDefine =
-        isDefine && body + 1 < ts.size() && ts[body + 1].is(Keyword::Aggregation);
+    m_isDefine = body < ts.size() && ts[body].is(Keyword::Define);
+    m_isAggregationDefine =
+        m_isDefine && body + 1 < ts.size() && ts[body + 1].is(Keyword::Aggregation);
     QString lastSource;
     for (qsizetype i = body; i < ts.size(); ++i) {
         const Token &t = ts[i];
@@ -804,15 +914,19 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
     }
     if (!target.isEmpty())
         scope << ScopeEntry{target, target};
+}
 
-    const auto schemaOf = [&](const QString &reference) -> const NamedSchema * {
-        for (const ScopeEntry &e : scope) {
-            if (e.reference == reference)
-                return names.schema(e.schema);
-        }
-        return names.schema(reference);
-    };
-
+// Names after from, join, into, delete, update, in and of; keyword pairs; statement starts.
+std::optional<CompletionResult> Completer::completeName()
+{
+    const CompletionResult &result = m_result;
+    const Context &ctx = m_ctx;
+    const Names &names = m_names;
+    const QList<Token> &ts = ctx.tokens();
+    const qsizetype body = m_body;
+    const Clause clause = m_clause;
+    const QList<Open> &opens = m_opens;
+    const int partitionDepth = m_partitionDepth;
     // ---- References: X.| ----------------------------------------------------------------------
     if (l0.is(TokenKind::Dot) && l1.isName()) {
         Items items(result.prefix);
@@ -827,7 +941,7 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
                         Keyword::Function, Keyword::Aggregation});
         return finish(items, "definition");
     }
-    if (isDefine && !isAggregationDefine) {
+    if (m_isDefine && !m_isAggregationDefine) {
         Items items(result.prefix);
         const bool inAttributes = opens.size() == 1 && !opens[0].bracket;
         if (inAttributes && l0.isName() && (l1.is(TokenKind::LParen) || l1.is(TokenKind::Comma))) {
@@ -956,6 +1070,18 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         return finish(items, "partition");
     }
 
+    return std::nullopt;
+}
+
+// Attributes, references and functions in expressions, or the keywords that may follow.
+CompletionResult Completer::completeExpression()
+{
+    const CompletionResult &result = m_result;
+    const Names &names = m_names;
+    const Clause clause = m_clause;
+    const QList<ScopeEntry> &scope = m_scope;
+    const QList<Open> &opens = m_opens;
+    const bool inFrom = clause == Clause::From || clause == Clause::Join;
     // ---- Expressions ------------------------------------------------------------------------
     const bool expressionStart = !isOperandEnd(l0);
     Items items(result.prefix);
@@ -1027,7 +1153,7 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
         }
         if (!nameOnly) {
             const bool aggregates = clause == Clause::Select || clause == Clause::Having
-                                    || clause == Clause::OrderBy || isAggregationDefine;
+                                    || clause == Clause::OrderBy || m_isAggregationDefine;
             addFunctions(items, names, aggregates);
             items.keywords({Keyword::Not, Keyword::True, Keyword::False, Keyword::Null});
         }
@@ -1036,9 +1162,16 @@ CompletionResult CompletionEngine::complete(QByteArrayView text, int position) c
     if (clause == Clause::Partition)
         items.keyword(Keyword::Of);
     followKeywords(items, clause);
-    if (clause == Clause::Select && isAggregationDefine)
+    if (clause == Clause::Select && m_isAggregationDefine)
         items.keyword(Keyword::Aggregate);
     return finish(items, "keyword");
+}
+
+} // namespace
+
+CompletionResult CompletionEngine::complete(QByteArrayView text, int position) const
+{
+    return Completer(text, position, m_names.get()).run();
 }
 
 CallTip CompletionEngine::callTip(QByteArrayView text, int position) const
