@@ -1,9 +1,9 @@
 #include "editor/editorview.h"
 #include "editor/siddhieditor.h"
+#include "trainsample.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -21,9 +21,7 @@ private Q_SLOTS:
 
 void tst_Screenshot::editorWithAnError()
 {
-    QFile f(QStringLiteral(RIVULET_SOURCE_DIR "/tests/auto/editor/data/TrainLocation.siddhi"));
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    QByteArray text = f.readAll();
+    QByteArray text = trainSample();
     const QByteArray correct = "and speed >= 0]";
     QVERIFY(text.contains(correct));
     text.replace(correct, "and sped >= 0]");

@@ -1,7 +1,7 @@
 #include "editor/siddhieditor.h"
 #include "editor/siddhilexer.h"
+#include "trainsample.h"
 
-#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,14 +29,6 @@ namespace {
 
 constexpr int kTimeout = 10000;
 
-QByteArray sample()
-{
-    QFile f(QStringLiteral(RIVULET_SOURCE_DIR "/tests/auto/editor/data/TrainLocation.siddhi"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read the sample");
-    return f.readAll();
-}
-
 // Sets the text and waits for the analysis of it.
 bool load(SiddhiEditor &editor, const QByteArray &text)
 {
@@ -57,7 +49,7 @@ void tst_SiddhiEditor::diagnosticsAfterAnEdit()
 {
     SiddhiEditor editor;
     editor.resize(800, 600);
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     QVERIFY(load(editor, text));
     QVERIFY(editor.diagnostics().isEmpty());
     QCOMPARE(editor.markersAtLine(0), 0u);
@@ -148,7 +140,7 @@ void tst_SiddhiEditor::goToDefinition_data()
     QTest::addColumn<QByteArray>("from");   // the name to click ('|' marks where)
     QTest::addColumn<QByteArray>("target"); // where it goes ('|' marks the definition)
 
-    const QByteArray app = sample();
+    const QByteArray app = trainSample();
     QTest::newRow("stream") << app << QByteArray("from Train|LocationStream#window")
                             << QByteArray("define stream |TrainLocationStream");
     QTest::newRow("table") << app << QByteArray("insert into LastSeen|Table")
@@ -206,7 +198,7 @@ void tst_SiddhiEditor::goToDefinitionKeys()
     editor.resize(800, 600);
     editor.show();
     QVERIFY(QTest::qWaitForWindowExposed(&editor));
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     editor.setText(QString::fromUtf8(text));
     const int use = int(text.indexOf("insert into LastSeenTable")) + 14;
     const int definition = int(text.indexOf("define table LastSeenTable")) + 13;
@@ -229,7 +221,7 @@ void tst_SiddhiEditor::goToDefinitionKeys()
 void tst_SiddhiEditor::completionUsesTheAnalysis()
 {
     SiddhiEditor editor;
-    const QByteArray text = sample() + "from TrainSpeedStream select ";
+    const QByteArray text = trainSample() + "from TrainSpeedStream select ";
     QVERIFY(load(editor, text));
     // avgSpeed is only known from the analysis of the query that makes TrainSpeedStream.
     const CompletionResult result = editor.completionsAt(int(text.size()));
@@ -268,7 +260,7 @@ void tst_SiddhiEditor::typingShowsCompletionAndCallTip()
 void tst_SiddhiEditor::hoverShowsDocs()
 {
     SiddhiEditor editor;
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     QVERIFY(load(editor, text));
     editor.ensureStyled();
     QVERIFY(

@@ -1,8 +1,8 @@
 #include "editor/codeeditor.h"
 #include "editor/nameindex.h"
 #include "editor/siddhilexer.h"
+#include "trainsample.h"
 
-#include <QFile>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -30,14 +30,6 @@ namespace {
 constexpr int kFoldBase = 0x400;
 constexpr int kFoldHeader = 0x2000;
 constexpr int kFoldNumberMask = 0x0fff;
-
-QByteArray sample()
-{
-    QFile f(QStringLiteral(RIVULET_SOURCE_DIR "/tests/auto/editor/data/TrainLocation.siddhi"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read the sample");
-    return f.readAll();
-}
 
 // An editor with the lexer, the text styled in full and the names the tokens define.
 struct Styled
@@ -148,7 +140,7 @@ void tst_SiddhiLexer::stylesOfSample()
     QFETCH(QByteArray, needle);
     QFETCH(int, offset);
     QFETCH(SyntaxRole, role);
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     Styled s(text);
     const qsizetype at = text.indexOf(needle);
     QVERIFY2(at >= 0, needle.constData());
@@ -190,7 +182,7 @@ void tst_SiddhiLexer::multiLineTokens()
 
 void tst_SiddhiLexer::foldingPoints()
 {
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     Styled s(text);
     const auto isHeader = [&](const char *needle) {
         return (s.foldLevel(lineOfText(text, needle)) & kFoldHeader) != 0;
@@ -287,7 +279,7 @@ void tst_SiddhiLexer::incrementalMatchesFullStyling()
 {
     // Random edits (that open and close comments, strings, scripts, statements and partitions):
     // after each, the incremental styles, line states and fold levels equal a full styling.
-    const QByteArray text = sample();
+    const QByteArray text = trainSample();
     Styled s(text, false);
     const QList<QByteArray> pieces = {"/*",    "*/",     "\"\"\"",
                                       "'",     ";",      "\n",
