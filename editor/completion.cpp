@@ -71,55 +71,32 @@ const Registry &registry()
     return Registry::builtins();
 }
 
-// The app's names: the last analysis (which knows inferred streams' attributes) merged with a
+// The app's names: those of the last analysis (which knows inferred streams' attributes and,
+// from its own token scan, the definitions that did not parse), or, before there is one, a
 // token scan of the text as it is now.
 class Names
 {
 public:
     Names(const NameIndex *analysis, QByteArrayView text)
-        : m_analysis(analysis)
-        , m_fresh(NameIndex::fromTokens(text))
-    {}
-
-    const NamedSchema *schema(const QString &name) const
     {
-        const NamedSchema *a = m_analysis ? m_analysis->schema(name) : nullptr;
-        const NamedSchema *f = m_fresh.schema(name);
-        if (a && (!a->attributes.isEmpty() || !f))
-            return a;
-        return f ? f : a;
+        if (!analysis)
+            m_fresh = NameIndex::fromTokens(text);
+        m_index = analysis ? analysis : &*m_fresh;
     }
+
+    const NamedSchema *schema(const QString &name) const { return m_index->schema(name); }
     QList<const NamedSchema *> all() const
     {
         QList<const NamedSchema *> out;
-        QSet<QString> seen;
-        for (const NameIndex *index : {&m_fresh, m_analysis}) {
-            if (!index)
-                continue;
-            for (const NamedSchema &s : index->schemas()) {
-                if (!seen.contains(s.name)) {
-                    seen.insert(s.name);
-                    out << schema(s.name);
-                }
-            }
-        }
+        for (const NamedSchema &s : m_index->schemas())
+            out << &s;
         return out;
     }
-    QStringList functions() const
-    {
-        QStringList out = m_fresh.functionNames();
-        if (m_analysis) {
-            for (const QString &f : m_analysis->functionNames()) {
-                if (!out.contains(f))
-                    out << f;
-            }
-        }
-        return out;
-    }
+    QStringList functions() const { return m_index->functionNames(); }
 
 private:
-    const NameIndex *m_analysis;
-    NameIndex m_fresh;
+    std::optional<NameIndex> m_fresh;
+    const NameIndex *m_index = nullptr;
 };
 
 QString schemaKindText(const NamedSchema &s)
@@ -185,6 +162,23 @@ private:
     QSet<QString> m_seen;
     QList<CompletionItem> m_items;
 };
+
+// The tokens from start up to the one the position is in or right after (and one more).
+QList<Token> tokensBefore(QByteArrayView text, int position, const ScanStart &start,
+                          Lexer::Option option)
+{
+    Lexer lexer(text, option);
+    if (start.offset > 0 && start.offset <= text.size())
+        lexer.reset(start.offset, start.line, 1);
+    QList<Token> tokens;
+    for (;;) {
+        const Token t = lexer.next();
+        tokens << t;
+        if (t.kind == TokenKind::EndOfFile || t.offset >= position)
+            break;
+    }
+    return tokens;
+}
 
 const Token &noToken()
 {
@@ -462,9 +456,10 @@ namespace {
 class Completer
 {
 public:
-    Completer(QByteArrayView text, int position, const NameIndex *analysis)
+    Completer(QByteArrayView text, int position, const NameIndex *analysis, const ScanStart &start)
         : m_text(text)
         , m_position(qBound(0, position, int(text.size())))
+        , m_start(start)
         , m_ctx(text)
         , m_names(analysis, text)
     {
@@ -531,6 +526,7 @@ private:
 
     QByteArrayView m_text;
     int m_position;
+    ScanStart m_start;
     CompletionResult m_result;
     Context m_ctx;
     Names m_names;
@@ -558,7 +554,7 @@ bool Completer::locate()
     const QByteArrayView text = m_text;
     const int position = m_position;
     CompletionResult &result = m_result;
-    m_all = Lexer::tokenize(text, nullptr, Lexer::KeepComments);
+    m_all = tokensBefore(text, position, m_start, Lexer::KeepComments);
     const QList<Token> &all = m_all;
     // The token the cursor is in or right after.
     qsizetype current = -1;
@@ -604,6 +600,7 @@ void Completer::readStatement()
     // The statement so far, and whether it is inside a partition's begin ... end.
     QList<Token> before;
     int &partitionDepth = m_partitionDepth;
+    partitionDepth = m_start.partitionDepth;
     bool partitionStatement = false;
     bool inStatement = false;
     int nesting = 0;
@@ -1169,16 +1166,17 @@ CompletionResult Completer::completeExpression()
 
 } // namespace
 
-CompletionResult CompletionEngine::complete(QByteArrayView text, int position) const
+CompletionResult CompletionEngine::complete(QByteArrayView text, int position,
+                                            const ScanStart &start) const
 {
-    return Completer(text, position, m_names.get()).run();
+    return Completer(text, position, m_names.get(), start).run();
 }
 
-CallTip CompletionEngine::callTip(QByteArrayView text, int position) const
+CallTip CompletionEngine::callTip(QByteArrayView text, int position, const ScanStart &start) const
 {
     CallTip tip;
     position = qBound(0, position, int(text.size()));
-    const QList<Token> all = Lexer::tokenize(text);
+    const QList<Token> all = tokensBefore(text, position, start, Lexer::SkipComments);
     QList<Token> ts;
     for (const Token &t : all) {
         if (t.kind == TokenKind::EndOfFile || t.offset >= position)

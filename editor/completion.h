@@ -56,17 +56,27 @@ struct CallTip
     int argument = 0; // zero-based index of the argument at the cursor
 };
 
+// Where to start reading the text: the start of a line that begins between statements (the
+// editor knows one from its lexer's line states), so that a request in a large app reads only
+// the statement at the cursor. The default reads from the top.
+struct ScanStart
+{
+    int offset = 0;
+    int line = 1;           // 1-based line of offset
+    int partitionDepth = 0; // inside how many partition begin ... end at offset
+};
+
 // Context-aware completion for SiddhiQL from the tokens around the cursor, the registry and the
 // app's names. It needs no parse of the current statement, so it keeps working while the text
-// has errors: names come from the last good analysis (setNames) merged with a token scan of
-// the text itself.
+// has errors: names come from the last analysis (setNames; the analyzer's schemas plus a token
+// scan of what did not parse), or from a token scan of the text before there is one.
 class CompletionEngine
 {
 public:
     void setNames(std::shared_ptr<const NameIndex> names) { m_names = std::move(names); }
 
-    CompletionResult complete(QByteArrayView text, int position) const;
-    CallTip callTip(QByteArrayView text, int position) const;
+    CompletionResult complete(QByteArrayView text, int position, const ScanStart &start = {}) const;
+    CallTip callTip(QByteArrayView text, int position, const ScanStart &start = {}) const;
 
 private:
     std::shared_ptr<const NameIndex> m_names;

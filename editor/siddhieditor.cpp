@@ -155,16 +155,22 @@ void SiddhiEditor::onAnalysisFinished(AnalysisPtr analysis)
 
 // ---- Completion and call tips -----------------------------------------------------------------
 
-CompletionResult SiddhiEditor::completionsAt(int position) const
+ScanStart SiddhiEditor::scanStartFor(int position)
 {
-    const QByteArray text = utf8Text();
-    return m_completion.complete(text, position);
+    const SiddhiLexer::StatementStart at = m_lexer->statementStart(position);
+    return ScanStart{at.offset, at.line + 1, at.partitionDepth};
 }
 
-CallTip SiddhiEditor::callTipAt(int position) const
+CompletionResult SiddhiEditor::completionsAt(int position)
 {
     const QByteArray text = utf8Text();
-    return m_completion.callTip(text, position);
+    return m_completion.complete(text, position, scanStartFor(position));
+}
+
+CallTip SiddhiEditor::callTipAt(int position)
+{
+    const QByteArray text = utf8Text();
+    return m_completion.callTip(text, position, scanStartFor(position));
 }
 
 void SiddhiEditor::showCompletions(bool explicitRequest)

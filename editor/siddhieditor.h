@@ -32,8 +32,8 @@ public:
     // Analyses now instead of after the typing pause.
     void analyzeNow();
 
-    CompletionResult completionsAt(int position) const;
-    CallTip callTipAt(int position) const;
+    CompletionResult completionsAt(int position);
+    CallTip callTipAt(int position);
     // Shows the completion list at the cursor (Ctrl+Space); explicit shows it even when
     // nothing is typed yet.
     void showCompletions(bool explicitRequest = true);
@@ -57,6 +57,7 @@ private:
     void onCharAdded(int ch);
     void onAnalysisFinished(AnalysisPtr analysis);
     void registerCompletionImages();
+    ScanStart scanStartFor(int position);
 
     SiddhiLexer *m_lexer = nullptr;
     AnalysisService *m_service = nullptr;

@@ -255,6 +255,26 @@ void SiddhiLexer::setNames(std::shared_ptr<const NameIndex> names)
     }
 }
 
+SiddhiLexer::StatementStart SiddhiLexer::statementStart(int position)
+{
+    StatementStart start;
+    QsciScintilla *ed = editor();
+    if (!ed)
+        return start;
+    const long length = ed->SendScintilla(Sci::SCI_GETLENGTH);
+    ed->SendScintilla(Sci::SCI_COLOURISE, static_cast<unsigned long>(length), long(position));
+    int line = int(ed->SendScintilla(Sci::SCI_LINEFROMPOSITION, long(position)));
+    int state = int(ed->SendScintilla(Sci::SCI_GETLINESTATE, long(line)));
+    while (line > 0 && (state & (kInStatement | kContinuation))) {
+        --line;
+        state = int(ed->SendScintilla(Sci::SCI_GETLINESTATE, long(line)));
+    }
+    start.line = line;
+    start.offset = int(ed->SendScintilla(Sci::SCI_POSITIONFROMLINE, long(line)));
+    start.partitionDepth = LexState::unpack(state).partitionDepth;
+    return start;
+}
+
 void SiddhiLexer::invalidate()
 {
     m_forceAll = true;

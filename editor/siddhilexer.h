@@ -43,6 +43,17 @@ public:
     void setNames(std::shared_ptr<const NameIndex> names);
     std::shared_ptr<const NameIndex> names() const { return m_names; }
 
+    // The last line at or before position's that begins between statements (outside any
+    // statement and token), and the partition depth there: where a reader of the statement at
+    // position can start. Styles the text up to position first.
+    struct StatementStart
+    {
+        int line = 0;
+        int offset = 0;
+        int partitionDepth = 0;
+    };
+    StatementStart statementStart(int position);
+
     // Forgets all styles: what is shown is restyled when it is next painted (or asked for).
     void invalidate();
 
