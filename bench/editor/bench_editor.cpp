@@ -5,6 +5,7 @@
 //   build/bench/bench_editor [--lines N] [--keystrokes N]
 
 #include "editor/codeeditor.h"
+#include "editor/completion.h"
 #include "editor/nameindex.h"
 #include "editor/siddhilexer.h"
 
@@ -207,7 +208,30 @@ int main(int argc, char **argv)
     const Keystrokes screen = keystrokeRuns(false);
     const Keystrokes document = keystrokeRuns(true);
 
-    // 3. For scale: opening a comment in the middle (everything after it changes colour).
+    // 3. Completion in the middle of the app (on the UI thread, once per request).
+    Editor::CompletionEngine completion;
+    completion.setNames(names);
+    //    The editor reads from the start of the statement at the cursor (the lexer's line
+    //    states say where it is); reading the whole app is shown for comparison.
+    const int cursor = int(text.indexOf("select trainId, avg(speed)", text.size() / 2)) + 16;
+    std::vector<double> completionTimes, wholeTimes;
+    int items = 0;
+    for (int k = 0; k < 20; ++k) {
+        timer.start();
+        const auto at = lexer->statementStart(cursor);
+        const QByteArray current = editor.utf8Text();
+        items =
+            int(completion.complete(current, cursor, {at.offset, at.line + 1, at.partitionDepth})
+                    .items.size());
+        completionTimes.push_back(ms(timer));
+        timer.start();
+        completion.complete(current, cursor);
+        wholeTimes.push_back(ms(timer));
+    }
+    const Stats c = stats(completionTimes);
+    const Stats whole = stats(wholeTimes);
+
+    // 4. For scale: opening a comment in the middle (everything after it changes colour).
     const int mid = editor.lineStart(lines / 2);
     editor.SendScintilla(Sci::SCI_INSERTTEXT, static_cast<unsigned long>(mid), "\"\"\"");
     timer.start();
@@ -234,6 +258,9 @@ int main(int argc, char **argv)
     };
     report("screen", screen);
     report("document", document);
+    std::printf("completion in a select in the middle: median %.3f ms, max %.3f ms (%d items); "
+                "reading the whole app instead: median %.1f ms\n",
+                c.median, c.max, items, whole.median);
     std::printf("opening a \"\"\" string in the middle (restyles the %d lines after it): %.1f ms\n",
                 openStringLines, openString);
     return 0;
