@@ -2,7 +2,10 @@
 
 #include <QMainWindow>
 
-class QPlainTextEdit;
+namespace Rivulet::Editor {
+class EditorView;
+class SiddhiEditor;
+} // namespace Rivulet::Editor
 
 namespace Rivulet::Studio {
 
@@ -14,9 +17,10 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
 
     bool openFile(const QString &path, QString *error = nullptr);
+    Editor::SiddhiEditor *editor() const;
 
 private:
-    QPlainTextEdit *m_text = nullptr;
+    Editor::EditorView *m_view = nullptr;
 };
 
 } // namespace Rivulet::Studio
