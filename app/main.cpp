@@ -1,8 +1,15 @@
-#include "app/mainwindow.h"
+// rivulet-studio: the desktop IDE. Thin: parses the command line and opens the window.
+#include "app/studiowindow.h"
+#include "app/document.h"
+#include "app/enginehost.h"
+#include "app/simulatordock.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QScreen>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 
 int main(int argc, char **argv)
@@ -12,29 +19,51 @@ int main(int argc, char **argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Rivulet Studio"));
     QApplication::setOrganizationName(QStringLiteral("Rivulet"));
     QApplication::setApplicationVersion(QStringLiteral(RIVULET_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("rivulet-studio"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Rivulet Studio: design, run and test SiddhiQL stream apps."));
+    parser.setApplicationDescription(QStringLiteral("Rivulet Studio: design, run and test SiddhiQL stream apps."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("screenshot"),
-                      QStringLiteral("Save a picture of the main window to FILE and quit."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("after"),
-                      QStringLiteral("Seconds to wait before the screenshot (default 1)."),
-                      QStringLiteral("SECONDS"), QStringLiteral("1")});
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Apps to open."),
-                                 QStringLiteral("[FILE...]"));
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Run the first app after opening it.")});
+    parser.addOption({QStringLiteral("simulate"), QStringLiteral("Start this feed simulation (after --run)."), QStringLiteral("FEED.json")});
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Use this workspace folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the main window to FILE and quit."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("after"), QStringLiteral("Seconds to wait before the screenshot (default 1)."), QStringLiteral("SECONDS"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("dark"), QStringLiteral("Use the dark theme.")});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Apps and files to open."), QStringLiteral("[FILE...]"));
     parser.process(app);
 
-    Rivulet::Studio::MainWindow window;
-    for (const QString &file : parser.positionalArguments()) {
-        QString error;
-        if (!window.openFile(file, &error))
-            qWarning("rivulet-studio: cannot open %s: %s", qPrintable(file), qPrintable(error));
+    QSettings settings;
+    Rivulet::Studio::StudioWindow window(&settings);
+    if (parser.isSet(QStringLiteral("workspace")))
+        window.setWorkspace(parser.value(QStringLiteral("workspace")));
+    if (parser.isSet(QStringLiteral("dark")))
+        window.setDarkTheme(true);
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
+        window.restoreSession();
+    Rivulet::Studio::Document *first = nullptr;
+    for (const QString &file : files) {
+        auto *doc = window.openFile(file);
+        if (!first && doc && doc->isApp())
+            first = doc;
     }
+    if (first)
+        window.tabs()->setCurrentWidget(first);
     window.show();
+
+    if (parser.isSet(QStringLiteral("run")) && first) {
+        window.runCurrent();
+        if (parser.isSet(QStringLiteral("simulate"))) {
+            const QString feed = QFileInfo(parser.value(QStringLiteral("simulate"))).absoluteFilePath();
+            QObject::connect(window.engine(), &Rivulet::Studio::EngineHost::started, &window,
+                             [&window, feed](const Rivulet::Studio::RunInfo &run) {
+                                 window.simulator()->refreshSimulations();
+                                 window.engine()->startSimulation(run.runId, feed, 0);
+                             });
+        }
+    }
 
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString out = parser.value(QStringLiteral("screenshot"));
@@ -43,6 +72,7 @@ int main(int argc, char **argv)
             const bool saved = window.grab().save(out);
             if (!saved)
                 qWarning("rivulet-studio: cannot save the screenshot to %s", qPrintable(out));
+            window.saveSession();
             QApplication::exit(saved ? 0 : 1);
         });
     }
