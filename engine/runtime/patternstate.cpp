@@ -1013,7 +1013,7 @@ void StateRuntime::emit(PState *s)
 {
     if (!selector)
         return;
-    if (size_t(m_depth) >= m_chunks.size())
+    while (size_t(m_depth) >= m_chunks.size())
         m_chunks.push_back(std::make_unique<StateChunk>());
     StateChunk &chunk = *m_chunks[size_t(m_depth)];
     chunk.events.clear();
@@ -1032,7 +1032,7 @@ void StateRuntime::onEvent(StateReceiver &receiver, Event *event)
     m_candidate = event;
     m_kept = nullptr;
     m_failed = false;
-    if (size_t(m_depth) >= m_returned.size())
+    while (size_t(m_depth) >= m_returned.size())
         m_returned.push_back(std::make_unique<StateList>(this));
     StateList &returned = *m_returned[size_t(m_depth)];
     ++m_depth;
