@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 namespace Rivulet::Runtime::Pattern {
 
@@ -269,6 +270,7 @@ void PreState::addEveryStateBase(PState *s)
 
 void PreState::resetState()
 {
+    indexClear();
     pending.clear();
     if (isStart && newAndEvery.empty()) {
         if (m_type == StateType::Sequence && !thisPost->nextEvery && thisPost->nextPre
@@ -280,8 +282,19 @@ void PreState::resetState()
 
 void PreState::updateState()
 {
+    if (index) {
+        indexedUpdate();
+        return;
+    }
     newAndEvery.sortByTimestamp();
     pending.takeAll(newAndEvery);
+}
+
+void PreState::clearAll()
+{
+    indexClear();
+    pending.clear();
+    newAndEvery.clear();
 }
 
 bool PreState::isExpired(const PState *s, int64_t timestamp) const
@@ -300,6 +313,10 @@ bool PreState::isExpired(const PState *s, int64_t timestamp) const
 // the last one dropped restarts the enclosing `every`.
 void PreState::expireEvents(int64_t timestamp)
 {
+    if (index) {
+        indexedExpire(timestamp);
+        return;
+    }
     if (within < 0)
         return;
     PState *expired = nullptr;
@@ -364,7 +381,10 @@ bool PreState::process(PState *s)
 
 void PreState::processAndReturn(Event *candidate, StateList &returned)
 {
-    processAndReturnBase(candidate, returned, true);
+    if (index)
+        indexedProcess(candidate, returned);
+    else
+        processAndReturnBase(candidate, returned, true);
 }
 
 void PreState::processAndReturnBase(Event *candidate, StateList &returned, bool removeOnNoChange)
@@ -391,6 +411,216 @@ void PreState::processAndReturnBase(Event *candidate, StateList &returned, bool 
         }
         return true;
     });
+}
+
+// ---- the equality index ---------------------------------------------------------------------
+
+uint32_t EqualityIndex::hashBytes(std::string_view bytes)
+{
+    uint32_t h = 2166136261u;
+    for (char c : bytes) {
+        h ^= uint8_t(c);
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+bool PreState::indexKey(const Event *e, int attr, EqualityIndex::Probe *key, char *buffer) const
+{
+    if (e->isNull(attr))
+        return false; // null never equals anything
+    const Value v = e->value(attr);
+    switch (index->type) {
+    case AttrType::String:
+        key->bytes = std::string_view(v.s->data, size_t(v.s->size));
+        key->hash = v.s->hashValue();
+        return true;
+    case AttrType::Int: {
+        const int64_t x = v.i;
+        std::memcpy(buffer, &x, sizeof x);
+        key->bytes = std::string_view(buffer, sizeof x);
+        break;
+    }
+    case AttrType::Long:
+        std::memcpy(buffer, &v.l, sizeof v.l);
+        key->bytes = std::string_view(buffer, sizeof v.l);
+        break;
+    case AttrType::Bool:
+        buffer[0] = v.b ? 1 : 0;
+        key->bytes = std::string_view(buffer, 1);
+        break;
+    default:
+        return false;
+    }
+    key->hash = EqualityIndex::hashBytes(key->bytes);
+    return true;
+}
+
+void PreState::indexAdd(PState *s)
+{
+    s->indexedIn = this;
+    const Event *e = m_rt->slotEvent(s, index->keySlot);
+    char buffer[8];
+    EqualityIndex::Probe key;
+    if (!e || !indexKey(e, index->keyAttr, &key, buffer))
+        return; // can never match; stays in pending for `within` only
+    auto it = index->buckets.find(key);
+    if (it == index->buckets.end())
+        it = index->buckets.emplace(std::string(key.bytes), std::vector<PState *>()).first;
+    it->second.push_back(s);
+    m_rt->ref(s);
+}
+
+void PreState::indexSweep()
+{
+    pending.retain([this](PState *s) { return s->indexedIn == this; });
+    for (auto it = index->buckets.begin(); it != index->buckets.end();) {
+        auto &bucket = it->second;
+        size_t w = 0;
+        for (PState *s : bucket) {
+            if (s->indexedIn == this)
+                bucket[w++] = s;
+            else
+                m_rt->unref(s);
+        }
+        bucket.resize(w);
+        if (bucket.empty())
+            it = index->buckets.erase(it);
+        else
+            ++it;
+    }
+    index->deadInPending = 0;
+    index->deadInBuckets = 0;
+}
+
+void PreState::indexClear()
+{
+    if (!index)
+        return;
+    for (auto &[key, bucket] : index->buckets) {
+        for (PState *s : bucket)
+            m_rt->unref(s);
+    }
+    index->buckets.clear();
+    for (size_t i = 0; i < pending.size(); ++i) {
+        if (pending.at(i)->indexedIn == this)
+            pending.at(i)->indexedIn = nullptr;
+    }
+    index->deadInPending = 0;
+    index->deadInBuckets = 0;
+}
+
+void PreState::indexedUpdate()
+{
+    newAndEvery.sortByTimestamp();
+    for (size_t i = 0; i < newAndEvery.size(); ++i)
+        indexAdd(newAndEvery.at(i));
+    pending.takeAll(newAndEvery);
+}
+
+void PreState::indexedExpire(int64_t timestamp)
+{
+    PState *expired = nullptr;
+    auto noteExpired = [&](PState *s) {
+        if (s->ev.type != EventType::Expired) {
+            s->ev.type = EventType::Expired;
+            m_rt->ref(s);
+            if (expired)
+                m_rt->unref(expired);
+            expired = s;
+        }
+    };
+    size_t n = 0;
+    while (n < pending.size()) {
+        PState *s = pending.at(n);
+        if (s->indexedIn != this) {
+            if (index->deadInPending)
+                --index->deadInPending;
+            ++n;
+            continue;
+        }
+        if (within < 0 || !isExpired(s, timestamp))
+            break;
+        noteExpired(s);
+        s->indexedIn = nullptr;
+        ++index->deadInBuckets;
+        ++n;
+    }
+    if (n)
+        pending.popFront(n);
+    if (within >= 0) {
+        newAndEvery.retain([&](PState *s) {
+            if (!isExpired(s, timestamp))
+                return true;
+            noteExpired(s);
+            return false;
+        });
+    }
+    if (expired) {
+        if (withinEveryPre) {
+            withinEveryPre->addEveryState(expired);
+            withinEveryPre->updateState();
+        }
+        m_rt->unref(expired);
+    }
+}
+
+void PreState::indexedProcess(Event *candidate, StateList &returned)
+{
+    char buffer[8];
+    EqualityIndex::Probe key;
+    if (!indexKey(candidate, index->ownAttr, &key, buffer))
+        return;
+    const auto it = index->buckets.find(key);
+    if (it == index->buckets.end())
+        return;
+    std::vector<PState *> &bucket = it->second;
+    const size_t sid = size_t(stateId);
+    size_t w = 0;
+    const size_t keySlot = size_t(index->keySlot);
+    for (size_t r = 0; r < bucket.size(); ++r) {
+        PState *s = bucket[r];
+        // The matches are scattered in memory: fetch ahead what the filter will read.
+        if (r + 2 < bucket.size())
+            __builtin_prefetch(bucket[r + 2]);
+        if (r + 1 < bucket.size()) {
+            const PState *next = bucket[r + 1];
+            __builtin_prefetch(next->ev.slots.data());
+            if (const Event *e = next->ev.slots.data()[keySlot])
+                __builtin_prefetch(e);
+        }
+        if (s->indexedIn != this) {
+            if (index->deadInBuckets)
+                --index->deadInBuckets;
+            m_rt->unref(s);
+            continue;
+        }
+        if (s->ev.slots[sid])
+            m_rt->clearSlot(s, stateId);
+        s->ev.slots[sid] = candidate;
+        const bool matched = process(s);
+        if (thisLast->returned) {
+            thisLast->returned = false;
+            returned.push(s);
+        }
+        if (stateChanged) {
+            s->indexedIn = nullptr;
+            ++index->deadInPending;
+            m_rt->unref(s);
+            continue;
+        }
+        if (matched)
+            m_rt->clearSlot(s, stateId);
+        else
+            s->ev.slots[sid] = nullptr;
+        bucket[w++] = s;
+    }
+    bucket.resize(w);
+    // Sweep the entries that left once they outnumber the live ones (amortised O(1)).
+    const size_t dead = index->deadInPending + index->deadInBuckets;
+    const size_t live = pending.size() - std::min(pending.size(), index->deadInPending);
+    if (dead > 64 + live)
+        indexSweep();
 }
 
 // ---- CountPreState --------------------------------------------------------------------------
@@ -852,16 +1082,16 @@ StateRuntime::StateRuntime(AppContext *app, StateType type, int internalSlots)
     , m_slots(internalSlots)
 {
     countSlot.assign(size_t(internalSlots), false);
+    m_ctx.app = app;
+    m_ctx.temps = &m_temps;
 }
 
 StateRuntime::~StateRuntime()
 {
     for (TimerTarget *t : timers)
         m_app->scheduler.cancel(t);
-    for (auto &pre : preStages) {
-        pre->pending.clear();
-        pre->newAndEvery.clear();
-    }
+    for (auto &pre : preStages)
+        pre->clearAll();
     for (auto &list : m_returned)
         list->clear();
 }
@@ -885,6 +1115,7 @@ PState *StateRuntime::newState()
         s = m_all.back().get();
     }
     s->refs = 0;
+    s->indexedIn = nullptr;
     s->ev.timestamp = -1;
     s->ev.type = EventType::Current;
     return s;
@@ -983,16 +1214,14 @@ int64_t StateRuntime::currentTime() const
 bool StateRuntime::test(const std::vector<EvaluatorPtr> &filters, PState *s,
                         const FaultHandler &fault)
 {
-    EvalContext ctx;
+    EvalContext &ctx = m_ctx;
     ctx.slots = s->ev.slots.data();
     ctx.collections = s->ev.collections.data();
     ctx.timestamp = m_candidate ? m_candidate->timestamp : 0;
-    ctx.app = m_app;
-    ctx.temps = &m_temps;
     bool ok = true;
     for (const EvaluatorPtr &f : filters) {
         ok = f->test(ctx);
-        if (ctx.error) {
+        if (ctx.error) [[unlikely]] {
             // Siddhi stops the event at the failing filter; we count it as not matching, and
             // report it once per event.
             if (!m_failed) {
@@ -1000,6 +1229,8 @@ bool StateRuntime::test(const std::vector<EvaluatorPtr> &filters, PState *s,
                 fault.fail(m_candidate, ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error)
                                                                 : ctx.errorText);
             }
+            ctx.error = nullptr;
+            ctx.errorText.clear();
             ok = false;
         }
         if (!ok)

@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 // The runtime of patterns and sequences. It follows the structure of Siddhi 5's state machine
@@ -42,6 +45,7 @@ struct PState
     {}
     StateEvent ev;
     uint32_t refs = 0;
+    PreState *indexedIn = nullptr; // the indexed element whose pending list holds it
 };
 
 // A list of partial matches; holds a reference to each.
@@ -157,6 +161,42 @@ public:
 
 // ---- pre stages ----------------------------------------------------------------------------
 
+// The waiting matches of a plain pattern element whose filter starts with `x == eN.y` (eN an
+// earlier, non-counting element), bucketed by eN.y: an event is offered only to the matches
+// of its own key, in their pending order. The others would fail that first conjunct without
+// any effect (a pattern keeps a match that fails), so the outcome is Siddhi's. The pending
+// list stays the order of record (for `within`); entries that left it are dropped lazily.
+struct EqualityIndex
+{
+    int ownAttr = -1;
+    int keySlot = -1;
+    int keyAttr = -1;
+    AttrType type = AttrType::Unknown;
+    // Lookups carry the key's hash: a string's is cached in its StringData.
+    struct Probe
+    {
+        std::string_view bytes;
+        size_t hash;
+    };
+    static uint32_t hashBytes(std::string_view bytes); // StringData::hashValue's FNV-1a
+    struct Hash
+    {
+        using is_transparent = void;
+        size_t operator()(const std::string &s) const { return hashBytes(s); }
+        size_t operator()(const Probe &p) const { return p.hash; }
+    };
+    struct Equal
+    {
+        using is_transparent = void;
+        bool operator()(const std::string &a, const std::string &b) const { return a == b; }
+        bool operator()(const std::string &a, const Probe &b) const { return a == b.bytes; }
+        bool operator()(const Probe &a, const std::string &b) const { return a.bytes == b; }
+    };
+    std::unordered_map<std::string, std::vector<PState *>, Hash, Equal> buckets;
+    size_t deadInPending = 0; // left through a match, still listed in pending
+    size_t deadInBuckets = 0; // left through `within`, still listed in a bucket
+};
+
 class PreState
 {
 public:
@@ -180,6 +220,7 @@ public:
     PostState *thisLast = nullptr;
     std::vector<EvaluatorPtr> filters;
     FaultHandler fault;
+    std::unique_ptr<EqualityIndex> index; // plain pattern elements only
 
     StateList pending;
     StateList newAndEvery;
@@ -195,8 +236,10 @@ public:
     virtual void expireEvents(int64_t timestamp);
     // Offers an incoming event to the waiting matches; completed ones are added to returned.
     virtual void processAndReturn(Event *candidate, StateList &returned);
-    virtual bool isAbsent() const { return false; }
+    bool isAbsent() const { return m_absent; }
     virtual void started() {}
+    // Drops every waiting match (the runtime is going away).
+    void clearAll();
 
 protected:
     bool isExpired(const PState *s, int64_t timestamp) const;
@@ -207,7 +250,16 @@ protected:
     void addStateBase(PState *s);
     void addEveryStateBase(PState *s);
     void processAndReturnBase(Event *candidate, StateList &returned, bool removeOnNoChange);
+    // The equality index (see EqualityIndex).
+    bool indexKey(const Event *e, int attr, EqualityIndex::Probe *key, char *buffer) const;
+    void indexAdd(PState *s);
+    void indexSweep();
+    void indexClear();
+    void indexedUpdate();
+    void indexedExpire(int64_t timestamp);
+    void indexedProcess(Event *candidate, StateList &returned);
     bool initialized = false;
+    bool m_absent = false;
     StateRuntime *m_rt;
     StateType m_type;
 };
@@ -264,12 +316,13 @@ public:
     AbsentStreamPreState(StateRuntime *rt, StateType type, int64_t waiting)
         : PreState(rt, type)
         , m_waiting(waiting)
-    {}
+    {
+        m_absent = true;
+    }
     void addState(PState *s) override;
     void addEveryState(PState *s) override;
     void resetState() override;
     void processAndReturn(Event *candidate, StateList &returned) override;
-    bool isAbsent() const override { return true; }
     void started() override;
     void onTimer(int64_t at) override;
     void updateLastArrivalTime(int64_t timestamp);
@@ -288,11 +341,12 @@ public:
     AbsentLogicalPreState(StateRuntime *rt, StateType type, bool isAnd, int64_t waiting)
         : LogicalPreState(rt, type, isAnd)
         , m_waiting(waiting)
-    {}
+    {
+        m_absent = true;
+    }
     void addState(PState *s) override;
     void addEveryState(PState *s) override;
     void processAndReturn(Event *candidate, StateList &returned) override;
-    bool isAbsent() const override { return true; }
     void started() override;
     void onTimer(int64_t at) override;
     void updateLastArrivalTime(int64_t timestamp) { m_lastArrivalTime = timestamp; }
@@ -418,6 +472,7 @@ private:
     std::vector<std::unique_ptr<StateList>> m_returned; // per depth
     std::vector<std::unique_ptr<StateChunk>> m_chunks;  // per depth
     TempPool m_temps;
+    EvalContext m_ctx;
 };
 
 template<class Visit>

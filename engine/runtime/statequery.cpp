@@ -47,7 +47,8 @@ private:
     void assignOrder(const StateElement &e);
     Node *parse(const StateElement &e, PreState *pre, PostState *post, bool isStart,
                 std::vector<PreState *> &pres);
-    bool compileFilters(const StateElement &e, PreState *pre);
+    bool compileFilters(const StateElement &e, PreState *pre, bool mayIndex);
+    bool compileOne(const Expr &condition, PreState *pre);
     Node *node(Node::Kind kind)
     {
         m_rt->nodes.push_back(std::make_unique<Node>());
@@ -153,23 +154,105 @@ void StatePlanner::assignOrder(const StateElement &e)
     }
 }
 
-bool StatePlanner::compileFilters(const StateElement &e, PreState *p)
+void flattenAnd(const Expr &e, std::vector<const Expr *> *out)
+{
+    if (e.kind == ExprKind::Binary && e.op == BinaryOp::And) {
+        flattenAnd(*e.lhs, out);
+        flattenAnd(*e.rhs, out);
+    } else {
+        out->push_back(&e);
+    }
+}
+
+// Evaluating it has no effect and cannot fail: attributes, constants, comparisons, logic and
+// arithmetic other than division.
+bool isPure(const Expr &e)
+{
+    switch (e.kind) {
+    case ExprKind::Constant:
+    case ExprKind::Variable:
+        return true;
+    case ExprKind::Binary:
+        return e.op != BinaryOp::Div && e.op != BinaryOp::Mod && isPure(*e.lhs) && isPure(*e.rhs);
+    case ExprKind::Not:
+    case ExprKind::Negate:
+    case ExprKind::IsNull:
+        return e.lhs && (e.lhs->kind == ExprKind::StreamRef || isPure(*e.lhs));
+    default:
+        return false;
+    }
+}
+
+bool StatePlanner::compileOne(const Expr &condition, PreState *p)
 {
     CompileOptions opts = m_builder.options(m_collectionSlots);
     opts.collectionDefaultsToLast = true; // Siddhi's filters read e1.x as e1[last].x
+    ExpressionCompiler compiler(opts);
+    EvaluatorPtr cond = compiler.compile(condition);
+    if (!cond) {
+        m_builder.error(condition.range, compiler.error());
+        return false;
+    }
+    p->filters.push_back(std::move(cond));
+    return true;
+}
+
+bool StatePlanner::compileFilters(const StateElement &e, PreState *p, bool mayIndex)
+{
+    const ElementInfo &info = m_info.at(&e);
+    p->fault = FaultHandler(&m_builder.app().context(), info.junction, m_runtime.name);
+    bool first = true;
     for (const StreamHandler &h : e.stream.handlers) {
         if (h.kind != StreamHandler::Filter)
             continue;
-        ExpressionCompiler compiler(opts);
-        EvaluatorPtr cond = compiler.compile(*h.filter);
-        if (!cond) {
-            m_builder.error(h.range, compiler.error());
-            return false;
+        if (first && mayIndex) {
+            // `... and x == eN.y and ...`: bucket the waiting matches by eN.y (see
+            // EqualityIndex) and test only the other conjuncts, in their order. The conjuncts
+            // before the equality must be free of effects (no call can fail), since a
+            // mismatching key now skips them.
+            std::vector<const Expr *> conjuncts;
+            flattenAnd(*h.filter, &conjuncts);
+            auto plain = [&](const Expr *v) {
+                return v->kind == ExprKind::Variable && !v->index.present && v->inputIndex >= 0
+                       && v->inputIndex < int(m_visible.size()) && v->attrIndex >= 0
+                       && !m_collectionSlots[size_t(v->inputIndex)];
+            };
+            int chosen = -1;
+            for (size_t i = 0; i < conjuncts.size() && chosen < 0; ++i) {
+                const Expr &c = *conjuncts[i];
+                if (c.kind == ExprKind::Binary && c.op == BinaryOp::Eq && plain(c.lhs.get())
+                    && plain(c.rhs.get()) && c.lhs->type == c.rhs->type
+                    && (c.lhs->type == AttrType::String || c.lhs->type == AttrType::Int
+                        || c.lhs->type == AttrType::Long || c.lhs->type == AttrType::Bool)
+                    && (c.lhs->inputIndex == info.slot) != (c.rhs->inputIndex == info.slot)) {
+                    chosen = int(i);
+                    break;
+                }
+                if (!isPure(c))
+                    break;
+            }
+            if (chosen >= 0) {
+                const Expr &c = *conjuncts[size_t(chosen)];
+                const Expr *own = c.lhs->inputIndex == info.slot ? c.lhs.get() : c.rhs.get();
+                const Expr *other = own == c.lhs.get() ? c.rhs.get() : c.lhs.get();
+                auto index = std::make_unique<EqualityIndex>();
+                index->ownAttr = own->attrIndex;
+                index->keySlot = other->inputIndex;
+                index->keyAttr = other->attrIndex;
+                index->type = own->type;
+                p->index = std::move(index);
+                for (size_t i = 0; i < conjuncts.size(); ++i) {
+                    if (int(i) != chosen && !compileOne(*conjuncts[i], p))
+                        return false;
+                }
+                first = false;
+                continue;
+            }
         }
-        p->filters.push_back(std::move(cond));
+        first = false;
+        if (!compileOne(*h.filter, p))
+            return false;
     }
-    const ElementInfo &info = m_info.at(&e);
-    p->fault = FaultHandler(&m_builder.app().context(), info.junction, m_runtime.name);
     return true;
 }
 
@@ -202,7 +285,8 @@ Node *StatePlanner::parse(const StateElement &e, PreState *preOverride, PostStat
             if (m_orderOfSlot[size_t(slot)] >= info.order)
                 p->clearSlots.push_back(slot);
         }
-        if (!compileFilters(e, p)) {
+        const bool plainPattern = !preOverride && !absent && m_type == StateType::Pattern;
+        if (!compileFilters(e, p, plainPattern)) {
             m_failed = true;
             return nullptr;
         }
