@@ -3,6 +3,20 @@
 // AbsentStreamPre/PostStateProcessor, AbsentLogicalPre/PostStateProcessor, the *InnerStateRuntime
 // classes and the Pattern/Sequence*ProcessStreamReceivers. Each stage's comment says which
 // Siddhi behaviour it keeps.
+//
+// Where we knowingly differ from Siddhi:
+// - A filter that fails (division by zero...) makes that match not match, and is reported once
+//   per event; Siddhi's exception abandons the rest of the event for the query.
+// - Copies of a match (`every`) copy the events of a counting element; Siddhi's copies share the
+//   chain, which only shows in nestings where a copied count still grows.
+// - A sequence that starts with two counts that may be empty would recurse forever in Siddhi's
+//   CountPreStateProcessor.startStateReset; here the restart is only flagged.
+// - Starting absent elements ask for their first timer when the query is built, with the app's
+//   clock at that moment (time 0 in playback, as Siddhi's start); timers are kept in time order
+//   and one per stage and time (Siddhi queues them per stage as they come).
+// - Every event is settled and offered on its own, and matches go to the selector right after
+//   the stage that completed them; Siddhi's single-stream receiver holds them until the end of a
+//   multi-event chunk (playback always sends one event at a time).
 #include "patternstate.h"
 
 #include "appcontext.h"
