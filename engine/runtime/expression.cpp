@@ -839,9 +839,16 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
         if (expr.inputIndex < 0 || expr.attrIndex < 0)
             return fail(QStringLiteral("attribute '%1' could not be resolved").arg(expr.attribute));
         const int slot = expr.inputIndex;
-        if (slot < int(m_options.collectionSlots.size()) && m_options.collectionSlots[size_t(slot)])
-            return std::make_unique<CollectionAttrNode>(expr.type, slot, expr.index,
-                                                        expr.attrIndex);
+        if (slot < int(m_options.collectionSlots.size())
+            && m_options.collectionSlots[size_t(slot)]) {
+            EventIndex index = expr.index;
+            if (!index.present && m_options.collectionDefaultsToLast) {
+                index.present = true;
+                index.fromLast = true;
+                index.value = 0;
+            }
+            return std::make_unique<CollectionAttrNode>(expr.type, slot, index, expr.attrIndex);
+        }
         return std::make_unique<AttrNode>(expr.type, slot, expr.attrIndex);
     }
     case ExprKind::StreamRef:
