@@ -10,5 +10,6 @@ enum ExitCode { Ok = 0, Failed = 1, Usage = 2, InputSkipped = 3 };
 
 int validateCommand(const QStringList &arguments);
 int runCommand(const QStringList &arguments);
+int simulateCommand(const QStringList &arguments);
 
 } // namespace Rivulet::Cli

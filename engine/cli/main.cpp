@@ -16,6 +16,8 @@ const char *const kUsage =
     "Commands:\n"
     "  validate FILE...        check apps and print file:line:col: error: message\n"
     "  run APP... [--events F] run apps; with --events, replay JSON lines and print outputs\n"
+    "  simulate FEED.json      send a feed simulation into --app APP (in process) or to a\n"
+    "                          running engine at --target URL (http:// or ws://)\n"
     "\n"
     "Options:\n"
     "  -h, --help              show this help (rivulet <command> --help for a command)\n"
@@ -51,6 +53,8 @@ int main(int argc, char **argv)
         return Rivulet::Cli::validateCommand(args);
     if (command == QLatin1String("run"))
         return Rivulet::Cli::runCommand(args);
+    if (command == QLatin1String("simulate"))
+        return Rivulet::Cli::simulateCommand(args);
 
     std::fprintf(stderr, "rivulet: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return Rivulet::Cli::Usage;
