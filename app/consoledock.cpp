@@ -61,11 +61,11 @@ bool ConsoleDock::accepts(const Entry &e) const
     return f.isEmpty() || e.message.contains(f, Qt::CaseInsensitive) || e.source.contains(f, Qt::CaseInsensitive);
 }
 
-void ConsoleDock::show(const Entry &e)
+void ConsoleDock::showEntry(const Entry &e)
 {
     const QString line = QStringLiteral("%1 %2 %3: %4")
                              .arg(e.when.toString(QStringLiteral("HH:mm:ss.zzz")),
-                                  QLatin1String(kLevels[qBound(0, e.level, 5)]).leftJustified(5), e.source, e.message);
+                                  QString::fromLatin1(kLevels[qBound(0, e.level, 5)]).leftJustified(5), e.source, e.message);
     QScrollBar *sb = m_text->verticalScrollBar();
     const bool atEnd = sb->value() >= sb->maximum() - 2;
     m_text->appendPlainText(line);
@@ -80,7 +80,7 @@ void ConsoleDock::append(int level, const QString &source, const QString &messag
     if (m_entries.size() > kMaxEntries)
         m_entries.remove(0, m_entries.size() - kMaxEntries);
     if (accepts(e))
-        show(e);
+        showEntry(e);
 }
 
 void ConsoleDock::refilter()
@@ -88,7 +88,7 @@ void ConsoleDock::refilter()
     m_text->clear();
     for (const Entry &e : std::as_const(m_entries)) {
         if (accepts(e))
-            show(e);
+            showEntry(e);
     }
 }
 

@@ -33,7 +33,7 @@ private:
         QString message;
     };
     bool accepts(const Entry &e) const;
-    void show(const Entry &e);
+    void showEntry(const Entry &e);
     void refilter();
 
     QPlainTextEdit *m_text;

@@ -6,6 +6,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -13,6 +14,7 @@
 #include <QLocale>
 #include <QNetworkRequest>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTimer>
@@ -48,7 +50,7 @@ void LiveClient::open(const QUrl &url, const QList<QPair<QByteArray, QByteArray>
         Q_EMIT stateChanged(false, reason.isEmpty() ? tr("disconnected (code %1)").arg(code)
                                                     : tr("closed by the server: %1 (code %2)").arg(reason).arg(code));
     });
-    connect(m_socket, &QWebSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
         Q_EMIT stateChanged(false, m_socket ? m_socket->errorString() : tr("error"));
     });
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &m) {
@@ -163,6 +165,16 @@ int OutputModel::add(const QVector<QByteArray> &messages, int maxRows)
         if (obj.size() == 1 && obj.value(QLatin1String("event")).isObject())
             obj = obj.value(QLatin1String("event")).toObject();
         if (doc.isObject()) {
+            // Columns in the order the attributes appear in the message (QJsonObject sorts).
+            static const QRegularExpression key(QStringLiteral("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:"));
+            auto it = key.globalMatch(QString::fromUtf8(messages[i]));
+            while (it.hasNext()) {
+                const QString k = it.next().captured(1);
+                if (k != QLatin1String("event") && obj.contains(k) && !m_columns.contains(k)) {
+                    m_columns << k;
+                    columnsChanged = true;
+                }
+            }
             for (auto it = obj.begin(); it != obj.end(); ++it) {
                 if (!m_columns.contains(it.key())) {
                     m_columns << it.key();
@@ -305,7 +317,10 @@ LiveOutputDock::LiveOutputDock(QWidget *parent)
         updateStatus();
     });
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    auto showRaw = [this] { m_table->setColumnHidden(m_model->columnCount() - 1, !m_raw->isChecked()); };
+    auto showRaw = [this] {
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            m_table->setColumnHidden(c, c == m_model->columnCount() - 1 && !m_raw->isChecked());
+    };
     connect(m_raw, &QCheckBox::toggled, this, showRaw);
     connect(m_model, &QAbstractItemModel::modelReset, this, showRaw);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_table->resizeColumnsToContents(); });

@@ -65,6 +65,7 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_formHost);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumHeight(150);
     sv->addWidget(scroll, 1);
     auto *sendRow = new QHBoxLayout;
     m_timestamp->setPlaceholderText(tr("timestamp (ms, empty: now)"));
@@ -73,7 +74,7 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     sendRow->addWidget(m_timestamp, 1);
     sendRow->addWidget(m_send);
     sv->addLayout(sendRow);
-    v->addWidget(single, 1);
+    v->addWidget(single, 3);
 
     auto *feeds = new QGroupBox(tr("Feed simulations"));
     auto *fv = new QVBoxLayout(feeds);
@@ -105,7 +106,7 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     m_progress->setVisible(false);
     fv->addWidget(m_progress);
     fv->addWidget(m_simStatus);
-    v->addWidget(feeds, 1);
+    v->addWidget(feeds, 2);
     m_message->setWordWrap(true);
     m_message->setAccessibleName(tr("Simulator message"));
     v->addWidget(m_message);
@@ -233,8 +234,7 @@ void SimulatorDock::onRunsChanged()
     const bool running = m_app->count() > 0;
     m_send->setEnabled(running);
     m_start->setEnabled(running);
-    if (!running)
-        setMessage(tr("Run an app (F5) to feed it events."), false);
+    setMessage(running ? QString() : tr("Run an app (F5) to feed it events."), false);
 }
 
 quint64 SimulatorDock::currentRun() const

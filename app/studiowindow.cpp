@@ -560,6 +560,13 @@ void StudioWindow::proposeLiveUrls()
         }
     }
     m_live->setProposals(urls);
+    // The first time an app serves something, watch it: connect and show the output and map.
+    if (!urls.isEmpty() && !m_live->isConnected()) {
+        m_live->setUrl(urls.first());
+        m_live->connectToUrl();
+        m_live->raise();
+        m_metrics->raise();
+    }
 }
 
 void StudioWindow::updateRunActions()
@@ -679,6 +686,8 @@ void StudioWindow::createDocks()
     tabifyDockWidget(m_simulator, m_metrics);
     m_problems->raise();
     m_simulator->raise();
+    resizeDocks({m_problems}, {220}, Qt::Vertical);
+    resizeDocks({m_simulator}, {400}, Qt::Horizontal);
     connect(m_problems, &ProblemsDock::activated, this, [this](const QString &file, int line, int column) {
         if (Document *d = openFile(file))
             d->goTo(line, column);
