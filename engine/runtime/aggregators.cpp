@@ -247,7 +247,7 @@ public:
     ~DistinctAggregator() override
     {
         for (auto &kv : m_counts)
-            release(m_type, kv.first.value);
+            release(kv.first.type, kv.first.value);
         if (m_set)
             m_set->deref();
     }
