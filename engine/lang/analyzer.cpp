@@ -1160,6 +1160,16 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         && query.rate.kind != OutputRate::Events)
         m_diagnostics->error(query.rate.range,
                              QStringLiteral("the output rate must be above zero"));
+    // Siddhi's Query.updateOutputEventType: a snapshot query inserts all events unless told
+    // otherwise, and can insert nothing else.
+    if (query.rate.kind == OutputRate::Snapshot) {
+        if (!query.output.eventTypeGiven)
+            query.output.eventType = OutputEventType::All;
+        else if (query.output.eventType != OutputEventType::All)
+            m_diagnostics->error(query.output.range,
+                                 QStringLiteral("a query with output snapshot can only insert all "
+                                                "events"));
+    }
     m_model.setQueryOutput(&query, output);
     if (outputForAnonymous) {
         *outputForAnonymous = output;

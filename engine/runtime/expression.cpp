@@ -356,26 +356,20 @@ public:
         } else if constexpr (Op == Arith::Mul) {
             out = put(wrapMul(x, y));
         } else if constexpr (Op == Arith::Div) {
+            // Siddhi's Divide/ModExpressionExecutor*: a zero divisor gives null, for every type.
+            if (y == C(0))
+                return false;
             if constexpr (std::is_integral_v<C>) {
-                if (y == 0) {
-                    // Java: ArithmeticException: / by zero
-                    ctx.error = "/ by zero";
-                    return false;
-                }
                 if (y == -1) {
                     out = put(wrapSub(C(0), x));
                     return true;
                 }
-                out = put(C(x / y));
-            } else {
-                out = put(C(x / y));
             }
+            out = put(C(x / y));
         } else {
+            if (y == C(0))
+                return false;
             if constexpr (std::is_integral_v<C>) {
-                if (y == 0) {
-                    ctx.error = "/ by zero";
-                    return false;
-                }
                 if (y == -1) {
                     out = put(C(0));
                     return true;

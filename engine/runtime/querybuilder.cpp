@@ -60,8 +60,7 @@ namespace {
 bool isBatchWindow(const QString &name)
 {
     static const char *batch[] = {"lengthBatch", "timeBatch", "externalTimeBatch",
-                                  "cron",        "batch",     "expressionBatch",
-                                  "session"};
+                                  "cron",        "batch",     "expressionBatch"};
     for (const char *b : batch) {
         if (name == QLatin1String(b))
             return true;
@@ -162,8 +161,17 @@ Processor *QueryBuilder::buildRateLimiter(const Query &query, QueryRuntime &runt
 {
     if (query.rate.kind == OutputRate::None)
         return nullptr;
+    // The selector built just before, over the same output layout: group-by and snapshot
+    // limiters work with it.
+    QuerySelector *selector = nullptr;
+    for (auto it = runtime.processors.rbegin(); it != runtime.processors.rend() && !selector;
+         ++it) {
+        auto *s = dynamic_cast<QuerySelector *>(it->get());
+        if (s && s->outputLayout() == outputLayout.get())
+            selector = s;
+    }
     QString message;
-    auto limiter = makeRateLimiter(query.rate, &m_app.context(), outputLayout, &message);
+    auto limiter = makeRateLimiter(query, &m_app.context(), outputLayout, selector, &message);
     if (!limiter) {
         error(query.rate.range, message);
         return nullptr;
