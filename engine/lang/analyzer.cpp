@@ -1562,6 +1562,114 @@ AttrType Analyzer::analyzeExpression(Expr &expr, const QList<ScopeInput> &inputs
     return analyzeExpr(expr, scope);
 }
 
+QList<AttributeInfo> Analyzer::analyzeOnDemandQuery(OnDemandQuery &query, SemanticModel &model)
+{
+    m_model = std::move(model);
+    QList<AttributeInfo> output;
+    Scope scope;
+    if (query.kind == OnDemandQuery::Find) {
+        const Schema *schema = resolveSource(query.input, nullptr, true);
+        if (schema
+            && !(schema->kind == SchemaKind::Table || schema->kind == SchemaKind::Window
+                 || schema->kind == SchemaKind::Aggregation)) {
+            m_diagnostics->error(query.input.range,
+                                 QStringLiteral("an on-demand query reads a table, a window or an "
+                                                "aggregation, and %1 is a %2")
+                                     .arg(q(schema->name), schemaKindName(schema->kind)));
+            schema = nullptr;
+        }
+        ScopeInput si;
+        si.streamName = query.input.name;
+        si.reference = query.alias;
+        si.schema = schema;
+        si.primary = true;
+        scope.inputs.append(si);
+        const bool isAggregation = schema && schema->kind == SchemaKind::Aggregation;
+        if (isAggregation && !query.per)
+            m_diagnostics->error(query.input.range,
+                                 QStringLiteral("reading aggregation %1 needs 'within ... per ...'")
+                                     .arg(q(schema->name)));
+        if (!isAggregation && query.per)
+            m_diagnostics->error(
+                query.per->range,
+                QStringLiteral("'within ... per ...' applies only to aggregations"));
+        if (query.on) {
+            Scope on = scope;
+            on.context = QStringLiteral("in the 'on' condition");
+            expectBool(*query.on, on, QStringLiteral("the 'on' condition"));
+        }
+        Scope timeScope;
+        for (ExprPtr *e : {&query.withinStart, &query.withinEnd, &query.per}) {
+            if (*e)
+                analyzeExpr(**e, timeScope);
+        }
+        output = analyzeSelector(query.selector, scope,
+                                 schema ? schema->attributes : QList<AttributeInfo>(), false);
+        model = std::move(m_model);
+        return output;
+    }
+
+    // insert, delete, update, update or insert: the select clause reads no input.
+    if (query.selector.present && !query.selector.star)
+        output = analyzeSelector(query.selector, scope, {}, false);
+    else if (query.selector.present && query.selector.star)
+        m_diagnostics->error(query.selector.range,
+                             QStringLiteral("'select *' needs an input; select values instead"));
+    QueryOutput &out = query.output;
+    const Schema *target = m_model.find(out.target.name);
+    if (!target
+        || (target->kind != SchemaKind::Table
+            && !(out.kind == QueryOutput::Insert && target->kind == SchemaKind::Window))) {
+        m_diagnostics->error(out.target.range,
+                             target ? QStringLiteral("an on-demand query changes tables, and %1 is "
+                                                     "a %2")
+                                          .arg(q(target->name), schemaKindName(target->kind))
+                                    : QStringLiteral("undefined table %1").arg(q(out.target.name)));
+        model = std::move(m_model);
+        return output;
+    }
+    if (out.kind == QueryOutput::Insert) {
+        checkCompatible(output, *target, out.target.range);
+        model = std::move(m_model);
+        return output;
+    }
+    Schema outSchema;
+    outSchema.name = QStringLiteral("(select output)");
+    outSchema.attributes = output;
+    Scope tableScope;
+    tableScope.inputs.append(ScopeInput{QString(), QString(), &outSchema, true, false, true});
+    tableScope.inputs.append(ScopeInput{target->name, QString(), target, false, false, true});
+    if (out.on) {
+        tableScope.context = QStringLiteral("in the 'on' condition");
+        expectBool(*out.on, tableScope, QStringLiteral("the 'on' condition"));
+    }
+    for (SetAssignment &a : out.set) {
+        Scope s = tableScope;
+        s.context = QStringLiteral("in the set clause");
+        Expr &t = *a.target;
+        const int idx = t.kind == ExprKind::Variable ? target->indexOf(t.attribute) : -1;
+        if (idx < 0 || (!t.stream.isEmpty() && t.stream != target->name)) {
+            m_diagnostics->error(
+                t.range,
+                QStringLiteral("the set clause assigns attributes of %1").arg(q(target->name)));
+            continue;
+        }
+        t.inputIndex = 1;
+        t.attrIndex = idx;
+        t.type = target->attributes[idx].type;
+        const AttrType vt = analyzeExpr(*a.value, s);
+        if (vt != t.type && vt != AttrType::Unknown && t.type != AttrType::Unknown
+            && !(vt == AttrType::Object && a.value->isConstant()))
+            m_diagnostics->error(a.value->range, QStringLiteral("%1.%2 is %3 but the value is %4")
+                                                     .arg(target->name, t.attribute,
+                                                          typeName(t.type), typeName(vt)));
+    }
+    if (out.kind == QueryOutput::UpdateOrInsert)
+        checkCompatible(output, *target, out.target.range);
+    model = std::move(m_model);
+    return output;
+}
+
 void Analyzer::expectBool(Expr &expr, Scope &scope, const QString &what)
 {
     const AttrType t = analyzeExpr(expr, scope);

@@ -40,6 +40,13 @@ public:
     // For tests and tools: the type of a standalone expression over the given inputs.
     AttrType analyzeExpression(Ast::Expr &expr, const QList<ScopeInput> &inputs);
 
+    // An on-demand (store) query against the model of an analysed app: resolves and types its
+    // expressions and returns the attributes it emits (for insert, delete and update, those of
+    // its select clause). Scopes: find reads [table, window or aggregation]; the `on` and `set`
+    // of delete, update and update or insert read [select output, table], as in queries.
+    // The model is borrowed for the call and handed back unchanged.
+    QList<AttributeInfo> analyzeOnDemandQuery(Ast::OnDemandQuery &query, SemanticModel &model);
+
 private:
     struct Scope
     {
