@@ -108,39 +108,44 @@ public:
         : m_app(app)
         , m_layout(std::move(layout))
         , m_expired(expired)
-    {}
+        , m_reset(m_layout->allocate())
+    {
+        m_reset->type = EventType::Reset;
+    }
+    ~PassWindow() override { m_layout->release(m_reset); }
     void process(EventChunk &chunk) override
     {
+        const int64_t now = m_app->currentTime();
+        m_out.clear();
+        m_reset->timestamp = now;
         for (Event *e : chunk.events) {
             if (e->type != EventType::Current && e->type != EventType::Expired)
                 continue;
-            const int64_t now = m_app->currentTime();
-            m_out.clear();
             m_out.add(e);
-            Event *expired = nullptr;
             if (m_expired) {
-                expired = m_layout->clone(e);
+                Event *expired = m_layout->clone(e);
                 expired->type = EventType::Expired;
                 expired->timestamp = now;
                 m_out.add(expired);
+                m_clones.push_back(expired);
             }
-            Event *reset = m_layout->clone(e);
-            reset->type = EventType::Reset;
-            reset->timestamp = now;
-            m_out.add(reset);
-            forward(m_out);
-            m_out.clear();
-            if (expired)
-                m_layout->release(expired);
-            m_layout->release(reset);
+            // Resets only say "start again": one event without values serves them all.
+            m_out.add(m_reset);
         }
+        forward(m_out);
+        m_out.clear();
+        for (Event *c : m_clones)
+            m_layout->release(c);
+        m_clones.clear();
     }
 
 private:
     AppContext *m_app;
     std::shared_ptr<EventLayout> m_layout;
     bool m_expired;
+    Event *m_reset;
     EventChunk m_out;
+    std::vector<Event *> m_clones;
 };
 
 struct JoinSide
@@ -186,7 +191,8 @@ public:
             e->layout->release(e);
     }
 
-    void trigger(int side, Event *e);
+    void process(int side, EventChunk &chunk);
+    void configure();
 
     AppContext *m_app;
     JoinSide sides[2];
@@ -213,8 +219,10 @@ private:
             return s;
         }
     };
+    void trigger(int side, Event *e, Scratch &scratch);
     bool aggregationCandidates(const JoinSide &side, const EvalContext &ctx,
                                std::vector<Event *> &out, QString *error);
+    bool m_simple = false;
     // One scratch area per nesting level: the selector's output may come back to this join.
     std::vector<std::unique_ptr<Scratch>> m_scratch;
     int m_depth = 0;
@@ -224,10 +232,61 @@ private:
 
 void JoinTrigger::process(EventChunk &chunk)
 {
-    const JoinSide &side = m_join->sides[m_side];
-    if (!side.triggers)
+    m_join->process(m_side, chunk);
+}
+
+void JoinRuntime::configure()
+{
+    m_simple = selector->aggregates.empty() && selector->groupBy.empty()
+               && selector->orderBy.empty() && selector->limit < 0 && selector->offset < 0;
+}
+
+void JoinRuntime::process(int sideIndex, EventChunk &chunk)
+{
+    const JoinSide &side = sides[sideIndex];
+    if (!side.triggers || chunk.empty())
         return;
-    for (Event *e : chunk.events) {
+    const JoinSide &other = sides[1 - sideIndex];
+    if (size_t(m_depth) == m_scratch.size())
+        m_scratch.push_back(std::make_unique<Scratch>());
+    Scratch &s = *m_scratch[size_t(m_depth)];
+    ++m_depth;
+    s.used = 0;
+    s.chunk.clear();
+    s.chunk.batch = true;
+
+    // Several events probing a keyed table: fetch the index slots a few events ahead.
+    const size_t n = chunk.size();
+    bool prefetch = false;
+    if (n > 2 && other.kind == SideKind::Table && other.tableCondition->keyed()) {
+        size_t data = 0;
+        for (const Event *e : chunk.events)
+            data += e->type == EventType::Current || e->type == EventType::Expired;
+        prefetch = data > 1;
+    }
+    constexpr size_t kAhead = 4;
+    Event *probeSlots[2] = {nullptr, nullptr};
+    EvalContext probe;
+    probe.slots = probeSlots;
+    probe.app = m_app;
+    probe.temps = &m_temps;
+    auto prefetchFor = [&](size_t k) {
+        Event *e = chunk.events[k];
+        if (e->type != EventType::Current && e->type != EventType::Expired)
+            return;
+        probeSlots[sideIndex] = e;
+        other.tableCondition->prefetch(probe);
+        probe.error = nullptr;
+        m_temps.clear();
+    };
+    if (prefetch) {
+        for (size_t k = 0; k < kAhead && k < n; ++k)
+            prefetchFor(k);
+    }
+    for (size_t k = 0; k < n; ++k) {
+        if (prefetch && k + kAhead < n)
+            prefetchFor(k + kAhead);
+        Event *e = chunk.events[k];
         switch (e->type) {
         case EventType::Timer:
             continue;
@@ -236,11 +295,26 @@ void JoinTrigger::process(EventChunk &chunk)
                 continue;
             break;
         case EventType::Reset:
+            if (m_simple)
+                continue; // nothing in the selector to start again
+            break;
         case EventType::Current:
             break;
         }
-        m_join->trigger(m_side, e);
+        trigger(sideIndex, e, s);
+        // One batch per triggering event, as Siddhi's selector sees them; a selector without
+        // aggregates, grouping, ordering or limits gives the same output for one batch of all.
+        if (!m_simple && !s.chunk.empty()) {
+            selector->processStates(s.chunk);
+            s.chunk.clear();
+            s.chunk.batch = true;
+            s.used = 0;
+        }
     }
+    if (!s.chunk.empty())
+        selector->processStates(s.chunk);
+    s.chunk.clear();
+    --m_depth;
 }
 
 bool JoinRuntime::aggregationCandidates(const JoinSide &side, const EvalContext &ctx,
@@ -286,18 +360,10 @@ bool JoinRuntime::aggregationCandidates(const JoinSide &side, const EvalContext 
     return ok;
 }
 
-void JoinRuntime::trigger(int sideIndex, Event *e)
+void JoinRuntime::trigger(int sideIndex, Event *e, Scratch &s)
 {
     const JoinSide &side = sides[sideIndex];
     const JoinSide &other = sides[1 - sideIndex];
-    if (size_t(m_depth) == m_scratch.size())
-        m_scratch.push_back(std::make_unique<Scratch>());
-    Scratch &s = *m_scratch[size_t(m_depth)];
-    ++m_depth;
-    s.used = 0;
-    s.chunk.clear();
-    s.chunk.batch = true;
-
     if (e->type == EventType::Reset) {
         // Aggregates start again with the next batch of the triggering side.
         StateEvent *r = s.next();
@@ -305,12 +371,10 @@ void JoinRuntime::trigger(int sideIndex, Event *e)
         r->type = EventType::Reset;
         r->timestamp = e->timestamp;
         s.chunk.events.push_back(r);
-        selector->processStates(s.chunk);
-        s.chunk.clear();
-        --m_depth;
         return;
     }
 
+    const size_t before = s.chunk.events.size();
     Event *slots[2] = {nullptr, nullptr};
     slots[sideIndex] = e;
     EvalContext ctx;
@@ -348,12 +412,12 @@ void JoinRuntime::trigger(int sideIndex, Event *e)
             }
         }
         for (Event *c : s.candidates) {
+            if (ctx.error)
+                break;
             slots[o] = c;
             const bool match = !on || on->test(ctx);
             m_temps.clear();
-            if (ctx.error)
-                break;
-            if (match)
+            if (!ctx.error && match)
                 add(c);
         }
         slots[o] = nullptr;
@@ -364,14 +428,10 @@ void JoinRuntime::trigger(int sideIndex, Event *e)
     if (ctx.error) {
         side.fault.fail(e,
                         ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error) : ctx.errorText);
-        s.chunk.clear();
-    } else if (s.chunk.empty() && side.outer) {
+        s.chunk.events.resize(before);
+    } else if (s.chunk.events.size() == before && side.outer) {
         add(nullptr);
     }
-    if (!s.chunk.empty())
-        selector->processStates(s.chunk);
-    s.chunk.clear();
-    --m_depth;
 }
 
 } // namespace
@@ -522,6 +582,7 @@ bool buildJoinQuery(QueryBuilder &builder, const Query &query, QueryRuntime &run
     if (!selector)
         return false;
     jr->selector = selector;
+    jr->configure();
     Processor *limiter = builder.buildRateLimiter(query, runtime, runtime.layouts.back());
     if (query.rate.kind != OutputRate::None && !limiter)
         return false;

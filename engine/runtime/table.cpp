@@ -37,9 +37,11 @@ KeyIndex::KeyIndex(const EventLayout *layout, std::vector<int> columns, bool uni
 {
     for (int c : m_columns)
         m_types.push_back(layout->type(c));
-    m_slots.resize(16);
+    m_inlineKey = m_columns.size() == 1;
+    m_slots.assign(16, Slot{0, nullptr, Value::ofLong(0)});
+    if (!m_unique)
+        m_more.assign(16, nullptr);
     m_mask = 15;
-    clear();
 }
 
 KeyIndex::~KeyIndex()
@@ -49,31 +51,39 @@ KeyIndex::~KeyIndex()
 
 void KeyIndex::clear()
 {
-    for (Slot &s : m_slots) {
-        delete s.more;
-        s = Slot{0, nullptr, nullptr, false};
+    for (auto *&m : m_more) {
+        delete m;
+        m = nullptr;
     }
+    for (Slot &s : m_slots)
+        s = Slot{0, nullptr, Value::ofLong(0)};
     m_used = 0;
     m_live = 0;
 }
+
+// Keys without nulls hash with the top bit clear, keys with a null with it set: a lookup (whose
+// key never holds a null) cannot meet a row whose key has one.
+constexpr uint64_t kNullKeyBit = uint64_t(1) << 63;
 
 uint64_t KeyIndex::hashOf(const Value *key) const
 {
     uint64_t h = 0x9e3779b97f4a7c15ull;
     for (size_t i = 0; i < m_types.size(); ++i)
         h = mix(h ^ (hashValue(m_types[i], key[i]) + 0x9e3779b97f4a7c15ull * (i + 1)));
-    return h;
+    return h & ~kNullKeyBit;
 }
 
 uint64_t KeyIndex::hashOfRow(const Event *row) const
 {
     uint64_t h = 0x9e3779b97f4a7c15ull;
+    bool hasNull = false;
     for (size_t i = 0; i < m_types.size(); ++i) {
         const int c = m_columns[i];
+        hasNull = hasNull || row->isNull(c);
         const uint64_t v = row->isNull(c) ? kNullHash : hashValue(m_types[i], row->value(c));
         h = mix(h ^ (v + 0x9e3779b97f4a7c15ull * (i + 1)));
     }
-    return h;
+    return hasNull ? (h | kNullKeyBit) : (h & ~kNullKeyBit);
 }
 
 bool KeyIndex::rowMatches(const Event *row, const Value *key) const
@@ -84,6 +94,13 @@ bool KeyIndex::rowMatches(const Event *row, const Value *key) const
             return false;
     }
     return true;
+}
+
+bool KeyIndex::slotMatches(const Slot &s, const Value *key) const
+{
+    if (m_inlineKey) // rows with a null key never get here: their hashes differ (kNullKeyBit)
+        return valuesEqual(m_types.front(), s.key, key[0]);
+    return rowMatches(s.row, key);
 }
 
 bool KeyIndex::rowsMatch(const Event *a, const Event *b) const
@@ -103,13 +120,14 @@ Event *KeyIndex::find(const Value *key, uint64_t hash) const
 {
     for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
         const Slot &s = m_slots[i];
-        if (!s.row) {
-            if (!s.deleted)
-                return nullptr;
-            continue;
+        if (!s.row)
+            return nullptr;
+        if (s.hash == hash && s.row != deletedMark()) {
+            // The caller reads the row next: start fetching it while the key is compared.
+            __builtin_prefetch(s.row);
+            if (slotMatches(s, key))
+                return s.row;
         }
-        if (s.hash == hash && rowMatches(s.row, key))
-            return s.row;
     }
 }
 
@@ -117,15 +135,12 @@ void KeyIndex::findAll(const Value *key, uint64_t hash, std::vector<Event *> &ou
 {
     for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
         const Slot &s = m_slots[i];
-        if (!s.row) {
-            if (!s.deleted)
-                return;
-            continue;
-        }
-        if (s.hash == hash && rowMatches(s.row, key)) {
+        if (!s.row)
+            return;
+        if (s.hash == hash && s.row != deletedMark() && slotMatches(s, key)) {
             out.push_back(s.row);
-            if (s.more)
-                out.insert(out.end(), s.more->begin(), s.more->end());
+            if (!m_unique && m_more[i])
+                out.insert(out.end(), m_more[i]->begin(), m_more[i]->end());
             return;
         }
     }
@@ -135,12 +150,9 @@ size_t KeyIndex::findSlotOfRow(const Event *row, uint64_t hash) const
 {
     for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
         const Slot &s = m_slots[i];
-        if (!s.row) {
-            if (!s.deleted)
-                return size_t(-1);
-            continue;
-        }
-        if (s.hash == hash && rowsMatch(s.row, row))
+        if (!s.row)
+            return size_t(-1);
+        if (s.hash == hash && s.row != deletedMark() && rowsMatch(s.row, row))
             return i;
     }
 }
@@ -149,52 +161,60 @@ void KeyIndex::grow()
 {
     std::vector<Slot> old;
     old.swap(m_slots);
+    std::vector<std::vector<Event *> *> oldMore;
+    oldMore.swap(m_more);
     // Grow when mostly live; just rehash away tombstones otherwise.
-    const size_t size = m_live * 2 >= old.size() / 2 ? old.size() * 2 : old.size();
-    m_slots.assign(size, Slot{0, nullptr, nullptr, false});
+    const size_t size = m_live * 4 >= old.size() ? old.size() * 2 : old.size();
+    m_slots.assign(size, Slot{0, nullptr, Value::ofLong(0)});
+    if (!m_unique)
+        m_more.assign(size, nullptr);
     m_mask = size - 1;
     m_used = 0;
-    for (const Slot &s : old) {
-        if (!s.row)
+    for (size_t j = 0; j < old.size(); ++j) {
+        const Slot &s = old[j];
+        if (!isLive(s))
             continue;
         size_t i = s.hash & m_mask;
         while (m_slots[i].row)
             i = (i + 1) & m_mask;
         m_slots[i] = s;
+        if (!m_unique)
+            m_more[i] = oldMore[j];
         ++m_used;
     }
 }
 
 bool KeyIndex::insert(Event *row)
 {
-    if ((m_used + 1) * 4 > m_slots.size() * 3)
+    if ((m_used + 1) * 5 > m_slots.size() * 4)
         grow();
     const uint64_t hash = hashOfRow(row);
     size_t free = size_t(-1);
-    for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
+    size_t i = hash & m_mask;
+    for (;; i = (i + 1) & m_mask) {
         Slot &s = m_slots[i];
-        if (!s.row) {
-            if (s.deleted) {
-                if (free == size_t(-1))
-                    free = i;
-                continue;
-            }
-            if (free == size_t(-1)) {
-                free = i;
-                ++m_used;
-            }
+        if (!s.row)
             break;
+        if (s.row == deletedMark()) {
+            if (free == size_t(-1))
+                free = i;
+            continue;
         }
         if (s.hash == hash && rowsMatch(s.row, row)) {
             if (m_unique)
                 return false;
-            if (!s.more)
-                s.more = new std::vector<Event *>();
-            s.more->push_back(row);
+            if (!m_more[i])
+                m_more[i] = new std::vector<Event *>();
+            m_more[i]->push_back(row);
             return true;
         }
     }
-    m_slots[free] = Slot{hash, row, nullptr, false};
+    if (free == size_t(-1)) {
+        free = i;
+        ++m_used;
+    }
+    const int c = m_columns.front();
+    m_slots[free] = Slot{hash, row, row->isNull(c) ? Value::ofLong(0) : row->value(c)};
     ++m_live;
     return true;
 }
@@ -205,21 +225,27 @@ void KeyIndex::remove(Event *row)
     if (i == size_t(-1))
         return;
     Slot &s = m_slots[i];
+    std::vector<Event *> *more = m_unique ? nullptr : m_more[i];
     if (s.row == row) {
-        if (s.more && !s.more->empty()) {
-            s.row = s.more->front();
-            s.more->erase(s.more->begin());
+        if (more && !more->empty()) {
+            Event *next = more->front();
+            more->erase(more->begin());
+            const int c = m_columns.front();
+            s.row = next;
+            s.key = next->isNull(c) ? Value::ofLong(0) : next->value(c);
             return;
         }
-        delete s.more;
-        s = Slot{0, nullptr, nullptr, true};
+        delete more;
+        if (!m_unique)
+            m_more[i] = nullptr;
+        s = Slot{0, deletedMark(), Value::ofLong(0)};
         --m_live;
         return;
     }
-    if (s.more) {
-        auto it = std::find(s.more->begin(), s.more->end(), row);
-        if (it != s.more->end())
-            s.more->erase(it);
+    if (more) {
+        auto it = std::find(more->begin(), more->end(), row);
+        if (it != more->end())
+            more->erase(it);
     }
 }
 
@@ -257,6 +283,18 @@ bool TableCondition::keyCandidates(const EvalContext &ctx, std::vector<Event *> 
     else
         *first = m_index->find(k, hash);
     return true;
+}
+
+void TableCondition::prefetch(const EvalContext &ctx) const
+{
+    if (m_mode != Mode::Key || m_keys.size() > 4)
+        return;
+    Value key[4];
+    for (size_t i = 0; i < m_keys.size(); ++i) {
+        if (!m_keys[i]->eval(ctx, key[i]))
+            return;
+    }
+    m_index->prefetch(m_index->hashOf(key));
 }
 
 void TableCondition::collect(const EvalContext &ctx, Event **slots, std::vector<Event *> &out) const

@@ -37,6 +37,7 @@ public:
     uint64_t hashOfRow(const Event *row) const;
     // The first row with this key (insertion order), or null.
     Event *find(const Value *key, uint64_t hash) const;
+    void prefetch(uint64_t hash) const { __builtin_prefetch(&m_slots[hash & m_mask]); }
     // Every row with this key, in insertion order.
     void findAll(const Value *key, uint64_t hash, std::vector<Event *> &out) const;
     // Unique indexes refuse a second row with the same key (returns false).
@@ -45,13 +46,18 @@ public:
     void clear();
 
 private:
+    // A slot: the key's hash, its first row (null: empty, kDeleted: a tombstone) and, for
+    // one-column keys, the key value itself, so that most lookups compare without touching the
+    // row. Rows after the first with the same key (non-unique indexes) are in m_more.
     struct Slot
     {
         uint64_t hash;
-        Event *row; // null: empty
-        std::vector<Event *> *more;
-        bool deleted;
+        Event *row;
+        Value key;
     };
+    static Event *deletedMark() { return reinterpret_cast<Event *>(uintptr_t(1)); }
+    static bool isLive(const Slot &s) { return s.row && s.row != deletedMark(); }
+    bool slotMatches(const Slot &s, const Value *key) const;
     bool rowMatches(const Event *row, const Value *key) const;
     bool rowsMatch(const Event *a, const Event *b) const;
     size_t findSlotOfRow(const Event *row, uint64_t hash) const;
@@ -61,7 +67,9 @@ private:
     std::vector<int> m_columns;
     std::vector<AttrType> m_types;
     bool m_unique;
+    bool m_inlineKey; // one column, not null-able in lookups: compare the slot's copy
     std::vector<Slot> m_slots;
+    std::vector<std::vector<Event *> *> m_more; // per slot, non-unique indexes only
     size_t m_mask = 0;
     size_t m_used = 0; // live and deleted slots
     size_t m_live = 0;
@@ -89,6 +97,10 @@ public:
     void collect(const EvalContext &ctx, Event **slots, std::vector<Event *> &out) const;
     // Whether some row matches (for `in`): ctx.slots hold the inputs before rowSlot.
     bool contains(const EvalContext &ctx) const;
+    // For keyed plans: starts fetching the index slot the given inputs will look up, so that a
+    // caller with several events can overlap their memory accesses. Does nothing for scans.
+    void prefetch(const EvalContext &ctx) const;
+    bool keyed() const { return m_mode == Mode::Key; }
 
 private:
     friend class Table;
