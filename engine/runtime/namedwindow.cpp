@@ -23,6 +23,7 @@ public:
     void process(EventChunk &chunk) override
     {
         m_out.clear();
+        m_out.batch = chunk.batch; // a batch window's batch stays one for the queries reading W
         for (Event *e : chunk.events) {
             if ((e->type == EventType::Current && m_current)
                 || (e->type == EventType::Expired && m_expired))

@@ -72,6 +72,11 @@ void TableOutput::deliver(EventChunk &chunk)
             break;
         case Update:
         case UpdateOrInsert: {
+            if (overwrite) {
+                m_table->overwrite(e);
+                ++m_affected;
+                break;
+            }
             m_matches.clear();
             if (condition)
                 condition->collect(ctx, slots, m_matches);
@@ -146,6 +151,8 @@ makeTableOutput(AppContext *app, Table *table, const Lang::Ast::QueryOutput &out
             return nullptr;
         }
     }
+    to->overwrite =
+        kind == TableOutput::UpdateOrInsert && to->condition && to->condition->primaryKeyOnly();
     for (const Lang::Ast::SetAssignment &a : out.set) {
         ExpressionCompiler c(options);
         EvaluatorPtr value = c.compile(*a.value);

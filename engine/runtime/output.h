@@ -103,6 +103,9 @@ public:
     std::vector<SetClause> set;
     // Without a set clause: table attribute i takes output attribute byName[i] (-1: unchanged).
     std::vector<int> byName;
+    // update or insert on exactly the primary key: the event replaces the row with its key, set
+    // clause or not (Siddhi's OverwriteTableIndexOperator).
+    bool overwrite = false;
 
     // How many rows the last delivered chunk inserted, deleted or updated (on-demand queries).
     int affected() const { return m_affected; }

@@ -560,6 +560,29 @@ bool Table::update(Event *row, const std::vector<Assignment> &values, QString *e
     return true;
 }
 
+void Table::overwrite(const Event *e)
+{
+    Event *row = nullptr;
+    if (m_pkIndex) {
+        Value key[8];
+        bool hasNull = false;
+        for (size_t i = 0; i < m_primaryKey.size() && i < 8; ++i) {
+            key[i] = e->value(m_primaryKey[i]);
+            hasNull = hasNull || e->isNull(m_primaryKey[i]);
+        }
+        if (!hasNull && m_primaryKey.size() <= 8)
+            row = m_pkIndex->find(key, m_pkIndex->hashOf(key));
+    }
+    if (!row) {
+        insert(e, nullptr);
+        return;
+    }
+    std::vector<Assignment> all;
+    for (int i = 0; i < m_layout->size(); ++i)
+        all.push_back({i, e->value(i), e->isNull(i)});
+    update(row, all, nullptr);
+}
+
 Event *Table::findByPrimaryKey(const Value *key) const
 {
     if (!m_pkIndex)

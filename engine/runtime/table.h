@@ -101,6 +101,8 @@ public:
     // caller with several events can overlap their memory accesses. Does nothing for scans.
     void prefetch(const EvalContext &ctx) const;
     bool keyed() const { return m_mode == Mode::Key; }
+    // The whole condition is `T.pk == ...` over every primary key attribute and nothing else.
+    bool primaryKeyOnly() const { return m_mode == Mode::Key && m_index->unique() && !m_residual; }
 
 private:
     friend class Table;
@@ -153,6 +155,9 @@ public:
         bool isNull;
     };
     bool update(Event *row, const std::vector<Assignment> &values, QString *error);
+    // Replaces the row with the event's primary key by the event (all attributes), or inserts
+    // the event when there is none: Siddhi's IndexEventHolder.overwrite.
+    void overwrite(const Event *e);
     void clear();
 
     // Plans a condition over the rows (null: every row). Returns null with an error when an
