@@ -519,7 +519,9 @@ bool buildJoinQuery(QueryBuilder &builder, const Query &query, QueryRuntime &run
                                    &chain))
             return false;
         shift.reset();
-        side.layout = chain.layout;
+        // Stream functions may have added attributes; the query sees the stream's own (the
+        // analyzer's scope), which come first.
+        side.layout = source->sharedLayout();
         auto append = [&](Processor *p) {
             if (!chain.first)
                 chain.first = p;
