@@ -178,11 +178,19 @@ QueryBuilder::buildSelector(const Query &query, QueryRuntime &runtime,
                             const std::vector<bool> &collectionSlots, bool canPassThrough,
                             bool batchWindow)
 {
+    return buildSelector(query.selector, m_app.compiled().model.queryOutput(&query),
+                         query.output.eventType, runtime, slotLayouts, collectionSlots,
+                         canPassThrough, batchWindow);
+}
+
+QuerySelector *QueryBuilder::buildSelector(
+    const Selector &sel, const QList<Lang::AttributeInfo> &outputAttrs, OutputEventType eventType,
+    QueryRuntime &runtime, const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
+    const std::vector<bool> &collectionSlots, bool canPassThrough, bool batchWindow)
+{
     const std::shared_ptr<EventLayout> &inputLayout = slotLayouts.front();
     const int slotCount = int(slotLayouts.size());
-    const Selector &sel = query.selector;
-    const QList<Lang::AttributeInfo> outputAttrs = m_app.compiled().model.queryOutput(&query);
-    const bool wantsExpired = query.output.eventType != OutputEventType::Current;
+    const bool wantsExpired = eventType != OutputEventType::Current;
 
     bool hasAggregate = false;
     std::function<void(const Expr &)> scan = [&](const Expr &e) {
@@ -209,7 +217,7 @@ QueryBuilder::buildSelector(const Query &query, QueryRuntime &runtime,
     auto selector = std::make_unique<QuerySelector>(&m_app.context(), outLayout, slotCount);
     QuerySelector *s = selector.get();
     s->passThrough = passThrough;
-    s->currentOn = query.output.eventType != OutputEventType::Expired;
+    s->currentOn = eventType != OutputEventType::Expired;
     s->expiredOn = wantsExpired;
     s->collectionSlots = collectionSlots;
 
