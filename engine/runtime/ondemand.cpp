@@ -3,17 +3,16 @@
 // ...` against the app's tables, named windows and aggregations, as Siddhi's
 // SiddhiAppRuntime.query does.
 #include "aggregationlookup.h"
-#include "aggregators.h"
 #include "appruntime.h"
 #include "namedwindow.h"
 #include "output.h"
+#include "querybuilder.h"
 #include "selector.h"
 #include "table.h"
 
 #include "engine/lang/analyzer.h"
 #include "engine/lang/diagnostic.h"
 #include "engine/lang/parser.h"
-#include "engine/lang/registry.h"
 
 #include <functional>
 
@@ -74,100 +73,6 @@ public:
     }
     QList<QVariantList> rows;
 };
-
-// The select clause of an on-demand query over one input (slot 0), the way the query builder
-// builds a query's (projection, aggregates, group by, having, order by, limit, offset).
-std::unique_ptr<QuerySelector> buildSelector(AppRuntime &app, const Selector &sel,
-                                             const QList<Lang::AttributeInfo> &outputAttrs,
-                                             const std::shared_ptr<EventLayout> &inputLayout,
-                                             QString *error)
-{
-    auto outLayout = layoutOf(outputAttrs);
-    auto s = std::make_unique<QuerySelector>(&app.context(), outLayout, 1);
-    s->currentOn = true;
-    s->expiredOn = false;
-    AppRuntime *ap = &app;
-    auto baseOptions = [ap] {
-        CompileOptions o;
-        o.app = &ap->context();
-        o.tables = [ap](const QString &name) { return ap->table(name); };
-        return o;
-    };
-    QString failure;
-    CompileOptions opts = baseOptions();
-    QuerySelector *sp = s.get();
-    opts.aggregates = [&, sp](const Call &call, AttrType) -> EvaluatorPtr {
-        EvaluatorPtr arg;
-        AttrType argType = AttrType::Unknown;
-        if (!call.args.empty()) {
-            ExpressionCompiler argCompiler(baseOptions());
-            arg = argCompiler.compile(*call.args[0]);
-            if (!arg) {
-                failure = argCompiler.error();
-                return nullptr;
-            }
-            argType = arg->type();
-        }
-        QString message;
-        auto factory = makeAggregatorFactory(call.name, argType, false, &message);
-        if (!factory) {
-            failure = message;
-            return nullptr;
-        }
-        const AttrType resultType = factory->resultType();
-        sp->aggregates.push_back({std::move(factory), std::move(arg)});
-        return sp->aggregateResult(int(sp->aggregates.size()) - 1, resultType);
-    };
-    auto fail = [&](const QString &message) {
-        *error = failure.isEmpty() ? message : failure;
-        return nullptr;
-    };
-    if (!sel.present || sel.star) {
-        for (int i = 0; i < inputLayout->size(); ++i)
-            s->projections.push_back({ExpressionCompiler::attribute(inputLayout->type(i), 0, i)});
-    } else {
-        for (size_t i = 0; i < sel.attributes.size(); ++i) {
-            ExpressionCompiler c(opts);
-            EvaluatorPtr e = c.compile(*sel.attributes[i].expr);
-            if (!e)
-                return fail(c.error());
-            if (i < size_t(outputAttrs.size()) && e->type() != outputAttrs[int(i)].type)
-                e = ExpressionCompiler::convert(std::move(e), outputAttrs[int(i)].type);
-            s->projections.push_back({std::move(e)});
-        }
-    }
-    for (const auto &g : sel.groupBy) {
-        ExpressionCompiler c(baseOptions());
-        EvaluatorPtr e = c.compile(*g);
-        if (!e)
-            return fail(c.error());
-        s->groupBy.push_back(std::move(e));
-    }
-    if (sel.having) {
-        ExpressionCompiler c(opts);
-        s->having = c.compile(*sel.having);
-        if (!s->having)
-            return fail(c.error());
-    }
-    for (const OrderByItem &item : sel.orderBy) {
-        QuerySelector::OrderKey key;
-        key.descending = item.descending;
-        const Expr &v = *item.variable;
-        int idx = v.kind == ExprKind::Variable && v.inputIndex == -2 ? v.attrIndex : -1;
-        for (int i = 0; idx < 0 && i < outputAttrs.size(); ++i) {
-            if (outputAttrs[i].name == v.attribute)
-                idx = i;
-        }
-        if (idx < 0)
-            return fail(QStringLiteral("order by '%1': select it to order by it").arg(v.attribute));
-        key.outputIndex = idx;
-        key.type = outputAttrs[idx].type;
-        s->orderBy.push_back(std::move(key));
-    }
-    s->limit = sel.limit ? sel.limit->constant.intValue : -1;
-    s->offset = sel.offset ? sel.offset->constant.intValue : -1;
-    return s;
-}
 
 QString diagnosticsText(const Lang::DiagnosticList &diagnostics)
 {
@@ -309,8 +214,17 @@ QList<QVariantList> AppRuntime::query(const QString &text, QString *error)
             slots[0] = nullptr;
         }
         QList<QVariantList> result;
-        auto selector = buildSelector(*this, q->selector, output, layout, error);
-        if (selector) {
+        QList<Lang::Diagnostic> problems;
+        QueryBuilder builder(*this, &problems);
+        QueryRuntime owner;
+        QuerySelector *selector = builder.buildSelector(
+            q->selector, output, OutputEventType::Current, owner, {layout}, {}, false, true);
+        if (!selector) {
+            QStringList lines;
+            for (const Lang::Diagnostic &d : std::as_const(problems))
+                lines << d.message;
+            *error = lines.join(u'\n');
+        } else {
             Collector collector;
             selector->setNext(&collector);
             std::vector<StateEvent> states(rows.size(), StateEvent(1));
