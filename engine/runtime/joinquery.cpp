@@ -151,7 +151,6 @@ private:
 struct JoinSide
 {
     SideKind kind = SideKind::Stream;
-    int index = 0;
     bool triggers = false;
     bool outer = false;
     bool dropExpired = false; // a batch window kept expired events only to be probed
@@ -452,7 +451,6 @@ bool buildJoinQuery(QueryBuilder &builder, const Query &query, QueryRuntime &run
     for (int i = 0; i < 2; ++i) {
         const SingleInput &in = *inputs[i];
         JoinSide &side = jr->sides[i];
-        side.index = i;
         const QString name = in.source.inner   ? u'#' + in.source.name
                              : in.source.fault ? u'!' + in.source.name
                                                : in.source.name;

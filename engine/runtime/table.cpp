@@ -563,15 +563,15 @@ bool Table::update(Event *row, const std::vector<Assignment> &values, QString *e
 void Table::overwrite(const Event *e)
 {
     Event *row = nullptr;
-    if (m_pkIndex) {
+    if (m_pkIndex && m_primaryKey.size() <= 8) {
         Value key[8];
         bool hasNull = false;
-        for (size_t i = 0; i < m_primaryKey.size() && i < 8; ++i) {
+        for (size_t i = 0; i < m_primaryKey.size(); ++i) {
             key[i] = e->value(m_primaryKey[i]);
             hasNull = hasNull || e->isNull(m_primaryKey[i]);
         }
-        if (!hasNull && m_primaryKey.size() <= 8)
-            row = m_pkIndex->find(key, m_pkIndex->hashOf(key));
+        if (!hasNull)
+            row = findByPrimaryKey(key);
     }
     if (!row) {
         insert(e, nullptr);
