@@ -655,26 +655,23 @@ private:
 };
 
 // `condition in Table`: true when some row of the table satisfies the condition, which reads
-// the query's inputs and the table row (the slot after the query's own inputs).
+// the query's inputs and the table row (the slot after the query's own inputs). The table plans
+// the condition (hash lookups on keys).
 class InTableNode final : public Evaluator
 {
 public:
-    InTableNode(Table *table, int rowSlot, EvaluatorPtr condition)
+    explicit InTableNode(std::unique_ptr<TableCondition> condition)
         : Evaluator(AttrType::Bool)
-        , m_table(table)
-        , m_rowSlot(rowSlot)
         , m_condition(std::move(condition))
     {}
     bool eval(const EvalContext &ctx, Value &out) const override
     {
-        out = Value::ofBool(m_table->containsMatch(ctx, m_rowSlot, *m_condition));
+        out = Value::ofBool(m_condition->contains(ctx));
         return true;
     }
 
 private:
-    Table *m_table;
-    int m_rowSlot;
-    EvaluatorPtr m_condition;
+    std::unique_ptr<TableCondition> m_condition;
 };
 
 Cmp toCmp(BinaryOp op)
@@ -884,14 +881,14 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
         Table *table = m_options.tables(expr.table);
         if (!table)
             return fail(QStringLiteral("table '%1' not found").arg(expr.table));
-        EvaluatorPtr cond = compile(*expr.lhs);
-        if (!cond)
-            return nullptr;
         // The analyzer put the table after the query's own inputs: find that slot.
         int rowSlot = -1;
+        int maxSlot = -1;
         std::function<void(const Expr &)> find = [&](const Expr &e) {
             if (e.kind == ExprKind::Variable && e.stream == expr.table)
                 rowSlot = std::max(rowSlot, e.inputIndex);
+            if (e.kind == ExprKind::Variable)
+                maxSlot = std::max(maxSlot, e.inputIndex);
             if (e.lhs)
                 find(*e.lhs);
             if (e.rhs)
@@ -900,7 +897,13 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
                 find(*a);
         };
         find(*expr.lhs);
-        return std::make_unique<InTableNode>(table, rowSlot, std::move(cond));
+        if (rowSlot < 0)
+            rowSlot = maxSlot + 1; // the condition does not read the row
+        QString error;
+        auto cond = table->compileCondition(expr.lhs.get(), rowSlot, m_options, &error);
+        if (!cond)
+            return fail(error);
+        return std::make_unique<InTableNode>(std::move(cond));
     }
     case ExprKind::Binary:
         return compileBinary(expr);

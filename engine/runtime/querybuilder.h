@@ -7,6 +7,7 @@
 
 #include "engine/lang/ast.h"
 #include "engine/lang/diagnostic.h"
+#include "engine/lang/semanticmodel.h"
 
 #include <QString>
 
@@ -86,6 +87,14 @@ public:
     // The select clause (and rate limiter and output) after the given layout.
     // slotLayouts: the layout of each input slot (one for single streams).
     QuerySelector *buildSelector(const Lang::Ast::Query &query, QueryRuntime &runtime,
+                                 const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
+                                 const std::vector<bool> &collectionSlots, bool canPassThrough,
+                                 bool batchWindow);
+    // The same for a select clause outside a query (on-demand queries): its analysed output
+    // attributes and the event types it emits given directly.
+    QuerySelector *buildSelector(const Lang::Ast::Selector &selector,
+                                 const QList<Lang::AttributeInfo> &outputAttrs,
+                                 Lang::Ast::OutputEventType eventType, QueryRuntime &runtime,
                                  const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
                                  const std::vector<bool> &collectionSlots, bool canPassThrough,
                                  bool batchWindow);
