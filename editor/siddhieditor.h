@@ -57,6 +57,7 @@ private:
     void onCharAdded(int ch);
     void onAnalysisFinished(AnalysisPtr analysis);
     void registerCompletionImages();
+    void showCompletionList(const CompletionResult &result, bool explicitRequest);
     ScanStart scanStartFor(int position);
 
     SiddhiLexer *m_lexer = nullptr;
