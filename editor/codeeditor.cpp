@@ -96,8 +96,8 @@ CodeEditor::CodeEditor(QWidget *parent)
     setScrollWidthTracking(true);
     setScrollWidth(1);
 
-    // Multiple cursors: Ctrl+click adds one, Alt+drag selects a rectangle, typing and pasting
-    // go to every cursor.
+    // Multiple cursors: Ctrl+click adds one (where goToDefinitionAt() does not take the click),
+    // Alt+drag selects a rectangle, typing and pasting go to every cursor.
     SendScintilla(SCI_SETMULTIPLESELECTION, 1L);
     SendScintilla(SCI_SETADDITIONALSELECTIONTYPING, 1L);
     SendScintilla(SCI_SETMULTIPASTE, long(SC_MULTIPASTE_EACH));

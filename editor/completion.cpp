@@ -568,18 +568,21 @@ bool Completer::locate()
         const Token &c = all[current];
         const bool inside = position < c.end();
         const bool atEnd = position == c.end();
+        // A token that runs to the end of its line or of the text (a line comment, an
+        // unterminated string) holds the cursor at its end too.
+        const bool open = atEnd && (c.is(TokenKind::LineComment) || c.unterminated);
         if (c.isComment()) {
-            if (inside || c.is(TokenKind::LineComment) || c.unterminated) {
+            if (inside || open) {
                 result.context = QStringLiteral("comment");
                 return false;
             }
         } else if (c.is(TokenKind::StringLiteral) || c.is(TokenKind::TripleString)) {
-            if (inside || c.unterminated) {
+            if (inside || open) {
                 m_inString = &c;
                 m_significantEnd = current;
             }
         } else if (c.is(TokenKind::Script)) {
-            if (inside || c.unterminated) {
+            if (inside || open) {
                 result.context = QStringLiteral("script");
                 return false;
             }

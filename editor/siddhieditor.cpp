@@ -10,6 +10,8 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include <optional>
+
 namespace Rivulet::Editor {
 
 using Lang::Lexer;
@@ -175,8 +177,12 @@ CallTip SiddhiEditor::callTipAt(int position)
 
 void SiddhiEditor::showCompletions(bool explicitRequest)
 {
+    showCompletionList(completionsAt(position()), explicitRequest);
+}
+
+void SiddhiEditor::showCompletionList(const CompletionResult &result, bool explicitRequest)
+{
     const int pos = position();
-    const CompletionResult result = completionsAt(pos);
     if (result.items.isEmpty()) {
         if (explicitRequest)
             SendScintilla(SCI_AUTOCCANCEL);
@@ -244,8 +250,8 @@ void SiddhiEditor::onCharAdded(int ch)
             QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("table"),
             QStringLiteral("definition"), QStringLiteral("output")};
         const CompletionResult result = completionsAt(position());
-        if (!result.items.isEmpty() && nameContexts.contains(result.context))
-            showCompletions(false);
+        if (nameContexts.contains(result.context))
+            showCompletionList(result, false);
     }
 }
 
@@ -309,10 +315,14 @@ QString SiddhiEditor::hoverText(int position) const
             return describe(spec);
         return {};
     case SyntaxRole::Stream: {
-        const NameIndex fresh = NameIndex::fromTokens(text);
         const NamedSchema *s = m_analysis ? m_analysis->names.schema(word) : nullptr;
-        if (!s || s->attributes.isEmpty())
-            s = fresh.schema(word) ? fresh.schema(word) : s;
+        std::optional<NameIndex> fresh;
+        if (!s || s->attributes.isEmpty()) {
+            // Defined since the last analysis?
+            fresh = NameIndex::fromTokens(text);
+            if (const NamedSchema *f = fresh->schema(word))
+                s = f;
+        }
         if (!s)
             return {};
         QStringList attributes;

@@ -13,7 +13,7 @@ class SiddhiLexer;
 // The SiddhiQL editor: a CodeEditor with the SiddhiLexer, context-aware completion and call
 // tips, live diagnostics from the engine's front end (run off the UI thread, debounced), and
 // go to definition (Ctrl+click or F12 on a stream, table, window, aggregation or function).
-class SiddhiEditor : public CodeEditor
+class SiddhiEditor final : public CodeEditor
 {
     Q_OBJECT
 
@@ -57,6 +57,7 @@ private:
     void onCharAdded(int ch);
     void onAnalysisFinished(AnalysisPtr analysis);
     void registerCompletionImages();
+    void showCompletionList(const CompletionResult &result, bool explicitRequest);
     ScanStart scanStartFor(int position);
 
     SiddhiLexer *m_lexer = nullptr;

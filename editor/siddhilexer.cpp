@@ -4,8 +4,11 @@
 
 #include "engine/lang/keywords.h"
 #include "engine/lang/lexer.h"
+#include "engine/lang/registry.h"
 
 #include "qscintilla.h"
+
+#include <QSet>
 
 #include <climits>
 #include <deque>
@@ -111,6 +114,8 @@ struct Context
         TokenKind kind = TokenKind::EndOfFile;
         Keyword keyword = Keyword::None;
         SyntaxRole role = SyntaxRole::Default;
+        int offset = 0;
+        int length = 0;
         bool is(TokenKind k) const { return kind == k; }
         bool is(Keyword k) const { return kind == TokenKind::Keyword && keyword == k; }
         bool isName() const
@@ -126,7 +131,7 @@ struct Context
     {
         prev[2] = prev[1];
         prev[1] = prev[0];
-        prev[0] = Prev{t.kind, t.keyword, role};
+        prev[0] = Prev{t.kind, t.keyword, role, t.offset, t.length};
     }
 };
 
@@ -141,6 +146,54 @@ bool introducesSource(const Context::Prev &p)
 {
     return p.is(Keyword::From) || p.is(Keyword::Join) || p.is(Keyword::Into) || p.is(Keyword::Of)
            || p.is(Keyword::Delete) || p.is(Keyword::Update) || p.is(Keyword::In);
+}
+
+// The registry's function and window names, lower case ("str:concat", "length"): what the
+// highlighting colours as functions and windows. Names the registry does not know stay plain,
+// so a misspelt function looks different before the analysis underlines it.
+struct BuiltinNames
+{
+    QSet<QByteArray> functions; // functions, aggregates and stream processors, with namespace
+    QSet<QByteArray> windows;
+
+    BuiltinNames()
+    {
+        for (const Lang::BuiltinSpec &spec : Lang::Registry::builtins().specs()) {
+            const QByteArray name = spec.qualifiedName().toLower().toUtf8();
+            if (spec.kind == Lang::BuiltinKind::Window)
+                windows.insert(name);
+            else if (spec.kind == Lang::BuiltinKind::Function
+                     || spec.kind == Lang::BuiltinKind::Aggregate
+                     || spec.kind == Lang::BuiltinKind::StreamProcessor)
+                functions.insert(name);
+        }
+    }
+
+    // Whether set holds ns:name (or name when ns is empty), in any case.
+    static bool contains(const QSet<QByteArray> &set, QByteArrayView ns, QByteArrayView name)
+    {
+        char buffer[96];
+        const qsizetype size = ns.isEmpty() ? name.size() : ns.size() + 1 + name.size();
+        if (size > qsizetype(sizeof buffer))
+            return false;
+        qsizetype n = 0;
+        const auto put = [&](QByteArrayView part) {
+            for (const char c : part)
+                buffer[n++] = (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+        };
+        if (!ns.isEmpty()) {
+            put(ns);
+            buffer[n++] = ':';
+        }
+        put(name);
+        return set.contains(QByteArray::fromRawData(buffer, n));
+    }
+};
+
+const BuiltinNames &builtinNames()
+{
+    static const BuiltinNames names;
+    return names;
 }
 
 SyntaxRole keywordRole(Keyword keyword)
@@ -350,6 +403,7 @@ void SiddhiLexer::styleText(int start, int end)
     QByteArray styles;
     styles.reserve(qMax(0, end - from) + 256);
 
+    const BuiltinNames &builtins = builtinNames();
     TokenSource tokens(source, from, line + 1);
     Context ctx;
     int currentLine = line;
@@ -456,17 +510,28 @@ void SiddhiLexer::styleText(int start, int end)
                 || (p1.is(TokenKind::Colon) && p1.role == SyntaxRole::Annotation))
                 role = SyntaxRole::Annotation;
             else if (p1.is(TokenKind::Dot) && p2.is(Keyword::Window) && p3.is(TokenKind::Hash))
-                role = SyntaxRole::Window;
+                role = BuiltinNames::contains(builtins.windows, {}, text) ? SyntaxRole::Window
+                                                                          : SyntaxRole::Default;
             else if (isDefinitionKind(p1) && p2.is(Keyword::Define))
                 role = SyntaxRole::Stream;
             else if (p1.is(Keyword::Function) && p2.is(Keyword::Define))
                 role = SyntaxRole::Function;
-            else if (next(0).is(TokenKind::LParen))
-                role = SyntaxRole::Function;
-            else if (next(0).is(TokenKind::Colon) && next(1).isName()
-                     && next(2).is(TokenKind::LParen) && st.annotationDepth == 0)
-                role = SyntaxRole::Function;
-            else if (st.annotationDepth > 0)
+            else if (next(0).is(TokenKind::LParen)) {
+                // A call: ns:name( or name( of the registry, or a function of the app.
+                const bool qualified = p1.is(TokenKind::Colon) && p2.isName();
+                const QByteArrayView ns =
+                    qualified ? source.sliced(p2.offset, p2.length) : QByteArrayView();
+                const bool known = BuiltinNames::contains(builtins.functions, ns, text)
+                                   || (!qualified && m_names && m_names->isFunctionName(text));
+                role = known ? SyntaxRole::Function : SyntaxRole::Default;
+            } else if (next(0).is(TokenKind::Colon) && next(1).isName()
+                       && next(2).is(TokenKind::LParen) && st.annotationDepth == 0) {
+                const Token &name = next(1);
+                role = BuiltinNames::contains(builtins.functions, text,
+                                              source.sliced(name.offset, name.length))
+                           ? SyntaxRole::Function
+                           : SyntaxRole::Default;
+            } else if (st.annotationDepth > 0)
                 role = SyntaxRole::Default; // an annotation's keys
             else if (introducesSource(p1) || p1.is(TokenKind::Hash))
                 role = SyntaxRole::Stream;

@@ -148,6 +148,9 @@ void tst_Completion::itemsAtCursor_data()
         "filter", "a b");
     // No completion in comments and strings that take free text.
     row("comment", "-- from |", "comment", "");
+    row("the line after a comment", "-- a note\n|", "statement", "define from");
+    row("the line after an unclosed string", "from StockStream[symbol == 'x\n|", "filter",
+        "and or");
     row("plain string", "from StockStream[symbol == 'ab|", "", "");
 }
 

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void goToDefinition();
     void goToDefinitionKeys();
     void completionUsesTheAnalysis();
+    void completionReadsFromTheStatementStart();
     void typingShowsCompletionAndCallTip();
     void hoverShowsDocs();
 };
@@ -228,6 +229,29 @@ void tst_SiddhiEditor::completionUsesTheAnalysis()
     QVERIFY2(result.contains(QStringLiteral("avgSpeed")), qPrintable(result.texts().join(u' ')));
     QVERIFY(result.contains(QStringLiteral("readings")));
     QVERIFY(!result.contains(QStringLiteral("latitude")));
+}
+
+void tst_SiddhiEditor::completionReadsFromTheStatementStart()
+{
+    // The editor reads from where the lexer says the statement at the cursor starts; that gives
+    // what reading from the top gives, everywhere in the sample.
+    SiddhiEditor editor;
+    const QByteArray text = trainSample();
+    QVERIFY(load(editor, text));
+    CompletionEngine fromTop;
+    fromTop.setNames(
+        std::shared_ptr<const NameIndex>(editor.analysis(), &editor.analysis()->names));
+    for (int pos = 0; pos <= int(text.size()); pos += 3) {
+        const CompletionResult a = editor.completionsAt(pos);
+        const CompletionResult b = fromTop.complete(text, pos);
+        QVERIFY2(a.context == b.context && a.texts() == b.texts()
+                     && a.replaceStart == b.replaceStart,
+                 qPrintable(QStringLiteral("at %1: %2 / %3").arg(pos).arg(a.context, b.context)));
+        const CallTip ta = editor.callTipAt(pos);
+        const CallTip tb = fromTop.callTip(text, pos);
+        QCOMPARE(ta.valid, tb.valid);
+        QCOMPARE(ta.text, tb.text);
+    }
 }
 
 void tst_SiddhiEditor::typingShowsCompletionAndCallTip()

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void stylesOfSample_data();
     void stylesOfSample();
     void multiLineTokens();
+    void functionsAndWindowsFromTheRegistry();
     void foldingPoints();
     void incrementalRestyleRange();
     void incrementalMatchesFullStyling();
@@ -178,6 +179,31 @@ void tst_SiddhiLexer::multiLineTokens()
     QVERIFY(states[4] & SiddhiLexer::kContinuation);
     QVERIFY(!(states[2] & SiddhiLexer::kContinuation));
     QVERIFY(states[8] & SiddhiLexer::kContinuation);
+}
+
+void tst_SiddhiLexer::functionsAndWindowsFromTheRegistry()
+{
+    const QByteArray text =
+        "define function twice[javascript] return int { return data[0] * 2; };\n"
+        "define stream S (a int, b string);\n"
+        "from S#window.lengthBatch(5)#window.nope(1)#log('x')\n"
+        "select twice(a) as c, str:concat(b, 'x') as d, STR:UPPER(b) as e,\n"
+        "       str:nope(b) as f, nope(a) as g, sum(a) as h\n"
+        "insert into T;\n";
+    Styled s(text);
+    const auto at = [&](const char *needle, int offset = 0) {
+        return s.roleAt(int(text.indexOf(needle)) + offset);
+    };
+    QCOMPARE(at("lengthBatch"), SyntaxRole::Window);
+    QCOMPARE(at("nope(1)"), SyntaxRole::Default);   // not a window of the registry
+    QCOMPARE(at("log("), SyntaxRole::Function);     // a stream processor
+    QCOMPARE(at("twice(a)"), SyntaxRole::Function); // the app's own function
+    QCOMPARE(at("str:concat"), SyntaxRole::Function);
+    QCOMPARE(at("str:concat", 4), SyntaxRole::Function);
+    QCOMPARE(at("STR:UPPER", 4), SyntaxRole::Function); // names are case-insensitive
+    QCOMPARE(at("str:nope", 4), SyntaxRole::Default);
+    QCOMPARE(at("nope(a)"), SyntaxRole::Default);
+    QCOMPARE(at("sum(a)"), SyntaxRole::Function);
 }
 
 void tst_SiddhiLexer::foldingPoints()
