@@ -1,6 +1,8 @@
 #include "commands.h"
 #include "engine/runtime/eventjson.h"
 
+#include "engine/deploy/adminserver.h"
+#include "engine/deploy/apphost.h"
 #include "engine/io/iocontext.h"
 #include "engine/io/ioruntime.h"
 #include "engine/runtime/appruntime.h"
@@ -135,42 +137,41 @@ void onSignal(int signal)
 }
 
 // The service mode: start every app with its sources and sinks, serve until SIGINT/SIGTERM,
-// then stop accepting, drain, close clients with 1001 and exit 0.
-int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &paths,
-          Io::IoContext &context)
+// then stop accepting, drain, close clients with 1001 and exit 0. With --admin-port, the admin
+// REST API swaps apps while they run (rivulet export --deploy).
+struct AdminOptions
 {
-    std::vector<std::unique_ptr<Io::IoRuntime>> ios;
-    bool failed = false;
-    for (size_t i = 0; i < apps.size(); ++i) {
-        auto io = std::make_unique<Io::IoRuntime>(*apps[i], context);
-        QList<Lang::Diagnostic> diagnostics;
-        if (!io->build(&diagnostics)) {
-            printDiagnostics(diagnostics);
-            failed = true;
-        }
-        ios.push_back(std::move(io));
-    }
-    if (failed)
+    bool enabled = false;
+    QString host;
+    quint16 port = 0;
+    QString keyFile;
+};
+
+int serve(Deploy::AppHost &host, Io::IoContext &context, const AdminOptions &admin)
+{
+    QString error;
+    if (!host.start(&error)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
         return Failed;
-    for (size_t i = 0; i < ios.size(); ++i) {
-        QString error;
-        if (!ios[i]->start(&error)) {
-            std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
-            for (size_t j = 0; j < i; ++j)
-                ios[j]->stop();
+    }
+    std::unique_ptr<Deploy::AdminServer> adminServer;
+    if (admin.enabled) {
+        QByteArray key;
+        bool created = false;
+        adminServer = std::make_unique<Deploy::AdminServer>(host);
+        if (!Deploy::AdminServer::loadOrCreateKey(admin.keyFile, &key, &created, &error)
+            || !adminServer->listen(admin.host, admin.port, &error)) {
+            std::fprintf(stderr, "rivulet run: admin API: %s\n", qPrintable(error));
+            host.stop(QStringLiteral("admin API failed"));
             return Failed;
         }
-        QStringList endpoints;
-        for (const auto &s : ios[i]->sources())
-            endpoints << QStringLiteral("%1 source %2").arg(s->config().type, s->endpoint());
-        for (const auto &s : ios[i]->sinks())
-            endpoints << QStringLiteral("%1 sink %2").arg(s->config().type, s->endpoint());
-        context.log(LogLevel::Info, apps[i]->name(),
-                    QStringLiteral("started from %1%2")
-                        .arg(paths.value(int(i)),
-                             endpoints.isEmpty()
-                                 ? QString()
-                                 : QStringLiteral("; ") + endpoints.join(QStringLiteral("; "))));
+        adminServer->setKey(key);
+        context.log(LogLevel::Info, QStringLiteral("admin"),
+                    QStringLiteral("admin API on http://%1:%2/admin/v1/apps; key %3 %4")
+                        .arg(admin.host)
+                        .arg(adminServer->port())
+                        .arg(created ? QStringLiteral("written to") : QStringLiteral("read from"),
+                             admin.keyFile));
     }
 
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
@@ -192,12 +193,9 @@ int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &pat
                          QCoreApplication::quit();
                      });
     QCoreApplication::exec();
+    adminServer.reset();
     const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
-    for (size_t i = 0; i < ios.size(); ++i) {
-        ios[i]->stop();
-        context.log(LogLevel::Info, apps[i]->name(),
-                    QStringLiteral("stopped (%1)").arg(QLatin1String(name)));
-    }
+    host.stop(QLatin1String(name));
     return Ok;
 }
 
@@ -226,6 +224,19 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("log-level"),
                       QStringLiteral("TRACE, DEBUG, INFO (default), WARN or ERROR."),
                       QStringLiteral("LEVEL"), QStringLiteral("INFO")});
+    parser.addOption({QStringLiteral("admin-port"),
+                      QStringLiteral("Serve the admin REST API (deploy apps while running) on PORT "
+                                     "(0: any free port)."),
+                      QStringLiteral("PORT")});
+    parser.addOption({QStringLiteral("admin-host"),
+                      QStringLiteral("Address of the admin API (default 127.0.0.1: this machine "
+                                     "only)."),
+                      QStringLiteral("HOST"), QStringLiteral("127.0.0.1")});
+    parser.addOption({QStringLiteral("admin-key-file"),
+                      QStringLiteral("The admin API's bearer key; written with a new random key "
+                                     "when missing (default %1).")
+                          .arg(Deploy::AdminServer::defaultKeyFile()),
+                      QStringLiteral("FILE")});
     parser.addPositionalArgument(QStringLiteral("APP"), QStringLiteral("SiddhiQL apps (.siddhi)"),
                                  QStringLiteral("APP..."));
     QStringList argv = arguments;
@@ -264,10 +275,30 @@ int runCommand(const QStringList &arguments)
         std::fprintf(stderr, "[%s] %s: %s\n", qPrintable(logLevelName(level)), qPrintable(app),
                      qPrintable(message));
     };
+    AdminOptions admin;
+    if (parser.isSet(QStringLiteral("admin-port"))) {
+        bool ok = false;
+        const uint port = parser.value(QStringLiteral("admin-port")).toUInt(&ok);
+        if (!ok || port > 65535 || replayMode) {
+            std::fputs(replayMode
+                           ? "rivulet run: --admin-port serves; it does not go with --events\n"
+                           : "rivulet run: --admin-port wants a port number\n",
+                       stderr);
+            return Usage;
+        }
+        admin.enabled = true;
+        admin.port = quint16(port);
+        admin.host = parser.value(QStringLiteral("admin-host"));
+        admin.keyFile = parser.isSet(QStringLiteral("admin-key-file"))
+                            ? parser.value(QStringLiteral("admin-key-file"))
+                            : Deploy::AdminServer::defaultKeyFile();
+    }
+
     Engine engine(options);
     Io::IoContext context;
     context.logger = options.logger;
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
+    Deploy::AppHost host(engine, context);
     bool failed = false;
     for (const QString &path : apps) {
         QFile f(path);
@@ -277,6 +308,16 @@ int runCommand(const QStringList &arguments)
             return Usage;
         }
         QList<Lang::Diagnostic> diagnostics;
+        if (!replayMode) {
+            auto candidate = host.prepare(f.readAll(), path, &diagnostics);
+            if (!candidate) {
+                printDiagnostics(diagnostics);
+                failed = true;
+                continue;
+            }
+            host.add(std::move(candidate));
+            continue;
+        }
         auto app = engine.createApp(f.readAll(), path, &diagnostics);
         if (!app) {
             printDiagnostics(diagnostics);
@@ -290,7 +331,7 @@ int runCommand(const QStringList &arguments)
     if (replayMode)
         return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
                       parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
-    return serve(runtimes, apps, context);
+    return serve(host, context, admin);
 }
 
 } // namespace Rivulet::Cli
