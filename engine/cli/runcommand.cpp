@@ -14,6 +14,7 @@
 #include <fcntl.h>
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -237,7 +238,9 @@ int runCommand(const QStringList &arguments)
                                      "when missing (default %1).")
                           .arg(Deploy::AdminServer::defaultKeyFile()),
                       QStringLiteral("FILE")});
-    parser.addPositionalArgument(QStringLiteral("APP"), QStringLiteral("SiddhiQL apps (.siddhi)"),
+    parser.addPositionalArgument(QStringLiteral("APP"),
+                                 QStringLiteral("SiddhiQL apps (.siddhi), or folders of them; none "
+                                                "with --admin-port (deploy them later)"),
                                  QStringLiteral("APP..."));
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("rivulet run"));
@@ -249,8 +252,24 @@ int runCommand(const QStringList &arguments)
         std::fputs(qPrintable(parser.helpText()), stdout);
         return Ok;
     }
-    const QStringList apps = parser.positionalArguments();
-    if (apps.isEmpty()) {
+    // A folder stands for the .siddhi files in it (the packaged service runs
+    // /etc/rivulet/apps), in name order.
+    QStringList apps;
+    for (const QString &arg : parser.positionalArguments()) {
+        const QFileInfo info(arg);
+        if (!info.isDir()) {
+            apps << arg;
+            continue;
+        }
+        const QDir dir(arg);
+        for (const QString &name :
+             dir.entryList({QStringLiteral("*.siddhi")}, QDir::Files, QDir::Name))
+            apps << dir.filePath(name);
+    }
+    // With the admin API an engine may start empty and get its apps deployed.
+    if (apps.isEmpty()
+        && (!parser.isSet(QStringLiteral("admin-port"))
+            || parser.isSet(QStringLiteral("events")))) {
         std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi [--events FILE]\n",
                    stderr);
         return Usage;
