@@ -2,6 +2,7 @@
 
 #include "aggregators.h"
 #include "expression.h"
+#include "fault.h"
 #include "processor.h"
 
 #include <memory>
@@ -52,6 +53,9 @@ public:
     // select * over one input of the same shape, nothing else: events pass through untouched.
     bool passThrough = false;
     std::vector<bool> collectionSlots;
+    // Where an event whose projection fails goes (the @OnError of the query's input stream).
+    // Unset: the failure is logged and counted.
+    FaultHandler fault;
 
     // The evaluator that reads aggregate i of the group being processed.
     EvaluatorPtr aggregateResult(int index, AttrType type);
