@@ -69,7 +69,16 @@ public:
     // An event of this stream failed in a receiver (and was logged or routed to the fault
     // stream): the receivers after it do not get the chunk, as in Siddhi, where the error
     // unwinds to the stream's publisher.
-    void markFailed() { m_failed = true; }
+    void markFailed()
+    {
+        m_failed = true;
+        if (upstream)
+            upstream->markFailed();
+    }
+    bool hasFailed() const { return m_failed; }
+    // A stream that only relays another one (a partition's per-key copy of S): a failure
+    // here is a failure of the event in that stream too.
+    StreamJunction *upstream = nullptr;
 
 private:
     struct CallbackReceiver;
