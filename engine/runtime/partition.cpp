@@ -39,7 +39,6 @@ struct PartitionRuntime::Instance
     uint64_t seq = 0;  // creation order
     int64_t lastUsed = 0;
     std::vector<std::shared_ptr<StreamJunction>> junctions; // routes, then inner streams
-    QHash<QString, StreamJunction *> byName;
     std::vector<std::unique_ptr<QueryRuntime>> queries;
 
     ~Instance()
@@ -261,6 +260,11 @@ bool PartitionRuntime::build(QueryBuilder &builder, int *queryIndex)
         }
         m_inner.push_back({u'#' + s->name, std::make_shared<EventLayout>(types, names)});
     }
+    // Each key's junctions: the routes, then the inner streams, at these indexes.
+    for (size_t i = 0; i < m_routes.size(); ++i)
+        m_junctionIndex.insert(m_routes[i]->name, int(i));
+    for (size_t i = 0; i < m_inner.size(); ++i)
+        m_junctionIndex.insert(m_inner[i].name, int(m_routes.size() + i));
     for (const auto &q : m_partition.queries) {
         ++*queryIndex;
         QString name = q->name();
@@ -313,20 +317,18 @@ std::unique_ptr<PartitionRuntime::Instance> PartitionRuntime::createInstance(std
         auto j = std::make_shared<StreamJunction>(r->name, r->layout, &ctx);
         j->faultJunction = r->global->faultJunction;
         j->upstream = r->global;
-        inst->byName.insert(r->name, j.get());
         inst->junctions.push_back(std::move(j));
     }
     for (const Inner &in : m_inner) {
-        auto j = std::make_shared<StreamJunction>(in.name, in.layout, &ctx);
-        inst->byName.insert(in.name, j.get());
-        inst->junctions.push_back(std::move(j));
+        inst->junctions.push_back(std::make_shared<StreamJunction>(in.name, in.layout, &ctx));
     }
     Instance *raw = inst.get();
-    builder.setStreamResolver([raw](const QString &name, bool output) -> StreamJunction * {
+    builder.setStreamResolver([this, raw](const QString &name, bool output) -> StreamJunction * {
         // Inserts into global streams stay global; inner streams and reads are the key's own.
         if (output && !name.startsWith(u'#'))
             return nullptr;
-        return raw->byName.value(name);
+        const int index = m_junctionIndex.value(name, -1);
+        return index < 0 ? nullptr : raw->junctions[size_t(index)].get();
     });
     bool ok = true;
     for (size_t i = 0; i < m_partition.queries.size(); ++i) {

@@ -96,6 +96,7 @@ private:
         std::shared_ptr<EventLayout> layout;
     };
     std::vector<Inner> m_inner;
+    QHash<QString, int> m_junctionIndex; // name -> index in every Instance::junctions
     QStringList m_queryNames;
     std::vector<QueryProxy *> m_proxies; // per query: what its query callbacks see (owned by
                                          // the query's entry in the app)
