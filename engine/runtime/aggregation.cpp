@@ -675,7 +675,8 @@ bool Aggregation::build(QueryBuilder &builder)
 
     if (m_purge) {
         m_purgeTimer = std::make_unique<PurgeTimer>([this](int64_t at) { purge(at); });
-        ctx.scheduler.notifyAt(m_purgeTimer.get(), ctx.currentTime() + m_purgeInterval);
+        m_nextPurge = ctx.currentTime() + m_purgeInterval;
+        ctx.scheduler.notifyAt(m_purgeTimer.get(), m_nextPurge);
     }
     return true;
 }
@@ -954,6 +955,8 @@ void Aggregation::onTimer(int64_t at)
 
 void Aggregation::purge(int64_t at)
 {
+    if (at != m_nextPurge)
+        return; // not the time asked for (a scheduler may call twice)
     for (Level &l : m_levels) {
         if (l.retention < 0)
             continue;
@@ -968,6 +971,7 @@ void Aggregation::purge(int64_t at)
     int64_t next = at + m_purgeInterval;
     if (next <= now)
         next = now - (now - at) % m_purgeInterval + m_purgeInterval;
+    m_nextPurge = next;
     m_app.context().scheduler.notifyAt(m_purgeTimer.get(), next);
 }
 

@@ -146,6 +146,7 @@ private:
     bool m_purge = true;
     int64_t m_purgeInterval = 15 * 60 * 1000;
     std::unique_ptr<TimerTarget> m_purgeTimer;
+    int64_t m_nextPurge = -1;
 };
 
 } // namespace Rivulet::Runtime

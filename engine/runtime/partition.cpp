@@ -298,8 +298,8 @@ bool PartitionRuntime::build(QueryBuilder &builder, int *queryIndex)
         r.global->subscribe(r.receiver.get());
     }
     if (m_purge) {
-        ctx.scheduler.notifyAt(this, ctx.currentTime() + m_purgeInterval);
-        m_purgeScheduled = true;
+        m_nextPurge = ctx.currentTime() + m_purgeInterval;
+        ctx.scheduler.notifyAt(this, m_nextPurge);
     }
     return true;
 }
@@ -535,8 +535,8 @@ void PartitionRuntime::broadcast(int routeIndex, EventChunk &chunk, Scratch &s)
 
 void PartitionRuntime::onTimer(int64_t at)
 {
-    if (!m_purge)
-        return;
+    if (!m_purge || at != m_nextPurge)
+        return; // not the time asked for (a scheduler may call twice)
     // Keys idle for longer than idle.period lose their state (Siddhi cleans their states).
     for (auto it = m_instances.begin(); it != m_instances.end();) {
         if (it->second->lastUsed + m_idlePeriod < at) {
@@ -550,6 +550,7 @@ void PartitionRuntime::onTimer(int64_t at)
     int64_t next = at + m_purgeInterval;
     if (next <= now)
         next = now - (now - at) % m_purgeInterval + m_purgeInterval;
+    m_nextPurge = next;
     m_app.context().scheduler.notifyAt(this, next);
 }
 

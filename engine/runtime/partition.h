@@ -114,7 +114,7 @@ private:
     bool m_purge = false;
     int64_t m_purgeInterval = 300000;
     int64_t m_idlePeriod = 0;
-    bool m_purgeScheduled = false;
+    int64_t m_nextPurge = -1;
 };
 
 } // namespace Rivulet::Runtime

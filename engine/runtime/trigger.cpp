@@ -31,7 +31,8 @@ void Trigger::start()
         emitAt(now);
         break;
     case Periodic:
-        m_app->scheduler.notifyAt(this, now + m_period);
+        m_nextAt = now + m_period;
+        m_app->scheduler.notifyAt(this, m_nextAt);
         break;
     case Cron:
         // Quartz's first fire time is the first match after (start - 1 s): a start on a
@@ -49,21 +50,24 @@ void Trigger::stop()
 
 void Trigger::scheduleAfter(int64_t t)
 {
-    const int64_t next = m_cron.nextAfter(t);
-    if (next >= 0)
-        m_app->scheduler.notifyAt(this, next);
+    m_nextAt = m_cron.nextAfter(t);
+    if (m_nextAt >= 0)
+        m_app->scheduler.notifyAt(this, m_nextAt);
 }
 
 void Trigger::onTimer(int64_t at)
 {
-    if (!m_running)
+    // A scheduler may call a target twice for one time: fire only for the time asked for.
+    if (!m_running || at != m_nextAt)
         return;
     // Schedule the next one first: an event that takes long does not shift the schedule
     // (a fixed rate, as Siddhi's scheduleAtFixedRate).
-    if (m_kind == Periodic)
-        m_app->scheduler.notifyAt(this, at + m_period);
-    else if (m_kind == Cron)
+    if (m_kind == Periodic) {
+        m_nextAt = at + m_period;
+        m_app->scheduler.notifyAt(this, m_nextAt);
+    } else if (m_kind == Cron) {
         scheduleAfter(at);
+    }
     emitAt(at);
 }
 

@@ -45,6 +45,7 @@ private:
     int64_t m_period = 0;
     CronExpression m_cron;
     bool m_running = false;
+    int64_t m_nextAt = -1; // the time asked of the scheduler
 };
 
 } // namespace Rivulet::Runtime
