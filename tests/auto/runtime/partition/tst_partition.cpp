@@ -115,26 +115,28 @@ void tst_Partition::errorsAreCountedAndLogged()
 {
     QString error;
     QStringList logs;
-    auto app = build("@OnError(action='LOG') define stream L (a int, b int);\n"
-                     "@OnError(action='STREAM') define stream T (a int, b int);\n"
-                     "from L select a / b as q insert into LOut;\n"
-                     "from T select a / b as q insert into TOut;\n",
+    // str:substr past the end of the text throws in Siddhi (division by zero does not: it
+    // gives null).
+    auto app = build("@OnError(action='LOG') define stream L (s string);\n"
+                     "@OnError(action='STREAM') define stream T (s string);\n"
+                     "from L select str:substr(s, 0, 2) as q insert into LOut;\n"
+                     "from T select str:substr(s, 0, 2) as q insert into TOut;\n",
                      ClockMode::Playback, &logs, &error);
     QVERIFY2(app, qPrintable(error));
     qint64 faults = 0;
     app->addStreamCallback(QStringLiteral("!T"),
                            [&](const EventChunk &c) { faults += qint64(c.size()); });
     app->start();
-    QVERIFY(app->inputHandler(QStringLiteral("L"))->send(1, {1, 0}));
-    QVERIFY(app->inputHandler(QStringLiteral("L"))->send(2, {4, 2}));
+    QVERIFY(app->inputHandler(QStringLiteral("L"))->send(1, {QStringLiteral("x")}));
+    QVERIFY(app->inputHandler(QStringLiteral("L"))->send(2, {QStringLiteral("xyz")}));
     QCOMPARE(app->context().errors.load(), qint64(1));
     QCOMPARE(logs.size(), 1);
     QVERIFY2(logs.first().startsWith(QLatin1String("ERROR"))
-                 && logs.first().contains(QLatin1String("/ by zero")),
+                 && logs.first().contains(QLatin1String("str:substr")),
              qPrintable(logs.first()));
     // Routed to the fault stream: counted, not logged.
-    QVERIFY(app->inputHandler(QStringLiteral("T"))->send(3, {1, 0}));
-    QVERIFY(app->inputHandler(QStringLiteral("T"))->send(4, {2, 0}));
+    QVERIFY(app->inputHandler(QStringLiteral("T"))->send(3, {QStringLiteral("a")}));
+    QVERIFY(app->inputHandler(QStringLiteral("T"))->send(4, {QStringLiteral("")}));
     QCOMPARE(app->context().errors.load(), qint64(3));
     QCOMPARE(faults, qint64(2));
     QCOMPARE(logs.size(), 1);
