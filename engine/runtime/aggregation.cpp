@@ -13,7 +13,6 @@
 
 #include <QDate>
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -94,147 +93,6 @@ int64_t aggregationNextPeriod(int64_t t, Duration d)
     if (const int64_t unit = unitMillis(d))
         return t - t % unit + unit;
     return nextMonth(t, QTimeZone::utc(), d == Duration::Years);
-}
-
-bool parseWithinTime(const QString &text, int64_t *ms, QString *error)
-{
-    static const QRegularExpression re(QStringLiteral(
-        "^(\\d{4})-(\\d{2})-(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2})(?: ([+-])(\\d{2}):(\\d{2}))?$"));
-    const QRegularExpressionMatch m = re.match(text.trimmed());
-    if (!m.hasMatch()) {
-        if (error)
-            *error = QStringLiteral("'%1' is not a time as 'yyyy-MM-dd HH:mm:ss' or "
-                                    "'yyyy-MM-dd HH:mm:ss +05:30'")
-                         .arg(text);
-        return false;
-    }
-    const QDate date(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt());
-    const QTime time(m.captured(4).toInt(), m.captured(5).toInt(), m.captured(6).toInt());
-    if (!date.isValid() || !time.isValid()) {
-        if (error)
-            *error = QStringLiteral("'%1' is not a valid date and time").arg(text);
-        return false;
-    }
-    int offset = 0;
-    if (m.hasCaptured(7)) {
-        offset = m.captured(8).toInt() * 3600 + m.captured(9).toInt() * 60;
-        if (m.captured(7) == QLatin1String("-"))
-            offset = -offset;
-    }
-    *ms = QDateTime(date, time, QTimeZone(offset)).toMSecsSinceEpoch();
-    return true;
-}
-
-bool parseWithinPattern(const QString &rawText, int64_t *start, int64_t *end, QString *error)
-{
-    const QString text = rawText.trimmed();
-    // Siddhi's forms, from one second to one year: the smallest fields given as **.
-    static const QRegularExpression re(QStringLiteral(
-        "^(\\d{4})-(\\d{2}|\\*\\*)-(\\d{2}|\\*\\*) (\\d{2}|\\*\\*):(\\d{2}|\\*\\*):(\\d{2}|\\*\\*)"
-        "(?: ([+-])(\\d{2}):(\\d{2}))?$"));
-    const QRegularExpressionMatch m = re.match(text);
-    auto fail = [&] {
-        if (error)
-            *error = QStringLiteral("'%1' is not a within pattern: use <yyyy>-**-** **:**:**, "
-                                    "<yyyy>-<MM>-** **:**:**, <yyyy>-<MM>-<dd> **:**:**, "
-                                    "<yyyy>-<MM>-<dd> <HH>:**:**, <yyyy>-<MM>-<dd> <HH>:<mm>:** or "
-                                    "<yyyy>-<MM>-<dd> <HH>:<mm>:<ss>, optionally followed by a UTC "
-                                    "offset such as +05:30")
-                         .arg(rawText);
-        return false;
-    };
-    if (!m.hasMatch())
-        return fail();
-    // The stars must be a suffix of the fields: 2024-06-** 10:**:** is not a pattern.
-    int firstStar = 6;
-    for (int i = 2; i <= 6; ++i) {
-        if (m.captured(i) == QLatin1String("**")) {
-            firstStar = i;
-            break;
-        }
-    }
-    for (int i = firstStar; i <= 6; ++i) {
-        if (m.captured(i) != QLatin1String("**") && firstStar < 6)
-            return fail();
-    }
-    if (firstStar == 6 && m.captured(6) != QLatin1String("**"))
-        firstStar = 7; // a full date: one second
-    int offset = 0;
-    if (m.hasCaptured(7)) {
-        offset = m.captured(8).toInt() * 3600 + m.captured(9).toInt() * 60;
-        if (m.captured(7) == QLatin1String("-"))
-            offset = -offset;
-    }
-    const QTimeZone zone = QTimeZone(offset);
-    auto field = [&](int i, int dflt) {
-        return m.captured(i) == QLatin1String("**") ? dflt : m.captured(i).toInt();
-    };
-    const QDate date(m.captured(1).toInt(), field(2, 1), field(3, 1));
-    const QTime time(field(4, 0), field(5, 0), field(6, 0));
-    if (!date.isValid() || !time.isValid())
-        return fail();
-    *start = QDateTime(date, time, zone).toMSecsSinceEpoch();
-    switch (firstStar) {
-    case 7:
-        *end = *start + 1000;
-        break;
-    case 6:
-        *end = *start + 60000;
-        break;
-    case 5:
-        *end = *start + 3600000;
-        break;
-    case 4:
-        *end = *start + 86400000;
-        break;
-    case 3:
-        *end = nextMonth(*start, zone, false);
-        break;
-    default:
-        *end = nextMonth(*start, zone, true);
-        break;
-    }
-    return true;
-}
-
-bool withinRange(AttrType startType, Value startValue, bool hasEnd, AttrType endType,
-                 Value endValue, int64_t *start, int64_t *end, QString *error)
-{
-    if (!hasEnd) {
-        if (startType != AttrType::String || !startValue.s) {
-            if (error)
-                *error = QStringLiteral("a single within value must be a string pattern, as "
-                                        "'2024-**-** **:**:**'");
-            return false;
-        }
-        return parseWithinPattern(startValue.s->toQString(), start, end, error);
-    }
-    auto bound = [&](AttrType t, Value v, int64_t *out) {
-        switch (t) {
-        case AttrType::Int:
-        case AttrType::Long:
-            *out = toLong(t, v);
-            return true;
-        case AttrType::String:
-            return v.s && parseWithinTime(v.s->toQString(), out, error);
-        default:
-            if (error)
-                *error = QStringLiteral("within values must be longs (epoch milliseconds) or "
-                                        "date strings");
-            return false;
-        }
-    };
-    if (!bound(startType, startValue, start) || !bound(endType, endValue, end))
-        return false;
-    if (!(*start < *end)) {
-        if (error)
-            *error = QStringLiteral("the start time must be less than the end time in the "
-                                    "within clause, but the start is %1 and the end is %2")
-                         .arg(*start)
-                         .arg(*end);
-        return false;
-    }
-    return true;
 }
 
 // ---- Aggregation ------------------------------------------------------------------------------
@@ -910,7 +768,7 @@ void Aggregation::process(EventChunk &chunk)
             QString error;
             bool ok = present && !ctx.error;
             if (ok && m_timeOf->type() == AttrType::String)
-                ok = parseWithinTime(v.s->toQString(), &time, &error);
+                ok = parseWithinTime(v.s->toQString(), &time, nullptr, &error);
             else if (ok)
                 time = v.l;
             m_temps.clear();
@@ -1008,7 +866,7 @@ bool Aggregation::callResult(const Row &row, int callIndex, Value &out) const
 }
 
 bool Aggregation::find(int64_t start, int64_t end, Duration per,
-                       const std::function<void(Event *row)> &f, QString *error)
+                       const std::function<void(const Event &row)> &f, QString *error)
 {
     const auto found = std::find(m_durations.begin(), m_durations.end(), per);
     if (found == m_durations.end()) {
@@ -1098,7 +956,7 @@ bool Aggregation::find(int64_t start, int64_t end, Duration per,
         m_current = nullptr;
         if (row == &merged)
             releaseRow(merged);
-        f(out);
+        f(*out);
         m_layout->release(out);
     }
     return true;
@@ -1106,34 +964,17 @@ bool Aggregation::find(int64_t start, int64_t end, Duration per,
 
 // ---- entry points -----------------------------------------------------------------------------
 
-bool findAggregationRows(Aggregation *agg, int64_t start, int64_t end, Duration per,
-                         const std::function<void(Event *row)> &f, QString *error)
+// The lookup joins and on-demand queries call (aggregationlookup.h); this definition replaces
+// the weak placeholder in aggregationlookup.cpp.
+bool findAggregationRows(Aggregation *aggregation, const AggregationWithin &within,
+                         const AggregationRowCallback &row, QString *error)
 {
-    if (!agg) {
+    if (!aggregation) {
         if (error)
             *error = QStringLiteral("no such aggregation");
         return false;
     }
-    return agg->find(start, end, per, f, error);
-}
-
-bool findAggregationRows(Aggregation *agg, int64_t start, int64_t end, const QString &per,
-                         const std::function<void(Event *row)> &f, QString *error)
-{
-    Duration d;
-    if (!parseGranularity(per, &d)) {
-        if (error)
-            *error = QStringLiteral("per '%1' is not a granularity: use sec, min, hour, day, "
-                                    "month or year")
-                         .arg(per);
-        return false;
-    }
-    return findAggregationRows(agg, start, end, d, f, error);
-}
-
-std::shared_ptr<EventLayout> aggregationLayout(const Aggregation *agg)
-{
-    return agg ? agg->layout() : nullptr;
+    return aggregation->find(within.start, within.end, within.per, row, error);
 }
 
 bool buildAggregation(AppRuntime &app, QueryBuilder &builder, const Definition &def)

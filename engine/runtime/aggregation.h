@@ -51,9 +51,9 @@ public:
     std::shared_ptr<EventLayout> layout() const { return m_layout; }
     const std::vector<Lang::Ast::Duration> &granularities() const { return m_durations; }
 
-    // See findAggregationRows (aggregationlookup.h).
+    // See findAggregationRows (aggregationlookup.h): rows of [start, end) per `per`.
     bool find(int64_t start, int64_t end, Lang::Ast::Duration per,
-              const std::function<void(Event *row)> &f, QString *error);
+              const std::function<void(const Event &row)> &f, QString *error);
 
     // Events after the aggregation's filters.
     void process(EventChunk &chunk);
@@ -148,5 +148,10 @@ private:
     std::unique_ptr<TimerTarget> m_purgeTimer;
     int64_t m_nextPurge = -1;
 };
+
+// Period arithmetic of aggregations (UTC; months and years by the calendar), as Siddhi's
+// IncrementalTimeConverterUtil: the start of the period that holds t, and the next one.
+int64_t aggregationPeriodStart(int64_t t, Lang::Ast::Duration d);
+int64_t aggregationNextPeriod(int64_t t, Lang::Ast::Duration d);
 
 } // namespace Rivulet::Runtime

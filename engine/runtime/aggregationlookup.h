@@ -1,9 +1,10 @@
 #pragma once
 
-// Reading an incremental aggregation: what a join `from S join A within <start>[, <end>]
-// per '<granularity>'` (and an on-demand query) asks of it.
+// How joins (`from S join A within ... per ...`) and on-demand queries (`from A within ...
+// per ... select ...`) read an incremental aggregation. aggregation.cpp implements
+// findAggregationRows; joinquery.cpp and ondemand.cpp only call it.
 
-#include "value.h"
+#include "event.h"
 
 #include "engine/lang/ast.h"
 
@@ -11,44 +12,36 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 
 namespace Rivulet::Runtime {
 
 class Aggregation;
-class EventLayout;
-struct Event;
 
-// The rows of `agg` whose AGG_TIMESTAMP (the start of a `per` period) is in [start, end): one
-// row per period and group, the completed periods and the ones still in progress merged, the
-// oldest period first (groups in the order they first appeared in it). Each row has the
-// aggregation's layout (aggregationLayout): AGG_TIMESTAMP, then the selected attributes; its
-// timestamp is AGG_TIMESTAMP. A row is valid during the call of f only (clone it to keep it).
-// `per` is any spelling of sec, min, hour, day, month or year ("seconds", "MINUTES"...).
-// Returns false with an error when per is not one of the aggregation's granularities.
-bool findAggregationRows(Aggregation *agg, int64_t start, int64_t end, const QString &per,
-                         const std::function<void(Event *row)> &f, QString *error);
-bool findAggregationRows(Aggregation *agg, int64_t start, int64_t end, Lang::Ast::Duration per,
-                         const std::function<void(Event *row)> &f, QString *error);
+// The rows asked for: the buckets of granularity `per` whose start time t satisfies
+// start <= t < end (epoch milliseconds, UTC).
+struct AggregationWithin
+{
+    int64_t start = 0;
+    int64_t end = 0;
+    Lang::Ast::Duration per = Lang::Ast::Duration::Seconds;
+};
 
-// The layout of the rows: AGG_TIMESTAMP long, then the attributes of the select clause.
-std::shared_ptr<EventLayout> aggregationLayout(const Aggregation *agg);
+// Called once per row. The row has the aggregation's schema as the analyzer records it
+// (AGG_TIMESTAMP, then the attributes of its select clause, in order and of those types); it
+// is only valid during the call (callers copy what they keep).
+using AggregationRowCallback = std::function<void(const Event &row)>;
 
-// `within` values, as Siddhi's IncrementalStartTimeEndTimeFunctionExecutor reads them.
-//   One bound: epoch milliseconds (a long), or a date 'yyyy-MM-dd HH:mm:ss' in UTC, or
-//   'yyyy-MM-dd HH:mm:ss +05:30' with a UTC offset.
-bool parseWithinTime(const QString &text, int64_t *ms, QString *error);
-//   `within '<pattern>'` alone: a date with its smallest fields as **, giving that whole
-//   period: '2024-**-** **:**:**' is the year 2024, '2024-06-** **:**:** +05:30' June 2024 in
-//   that offset, '2024-06-01 10:**:**' one hour... and a full date one second.
-bool parseWithinPattern(const QString &text, int64_t *start, int64_t *end, QString *error);
-//   Evaluated `within` values: start (a long or a string) and, when hasEnd, end (a long or a
-//   string); a single string is a pattern. Checks start < end as Siddhi does.
-bool withinRange(AttrType startType, Value startValue, bool hasEnd, AttrType endType,
-                 Value endValue, int64_t *start, int64_t *end, QString *error);
+// Calls row() for every aggregated row in the range, oldest bucket first (then in the order the
+// aggregation keeps its groups), as Siddhi's AggregationRuntime.find returns them. Returns
+// false with a message when it cannot answer (a granularity the aggregation does not keep,
+// say). Implemented by aggregation.cpp.
+bool findAggregationRows(Aggregation *aggregation, const AggregationWithin &within,
+                         const AggregationRowCallback &row, QString *error);
 
-// Period arithmetic of aggregations (UTC; months and years by the calendar).
-int64_t aggregationPeriodStart(int64_t t, Lang::Ast::Duration d);
-int64_t aggregationNextPeriod(int64_t t, Lang::Ast::Duration d);
+// Parses the `within` and `per` values Siddhi accepts: epoch milliseconds, dates such as
+// '2017-06-01 04:05:50' or '2017-06-01 04:05:50 +05:30', or one pattern with ** fields such as
+// '2017-06-** **:**:**' (the whole month). Shared by joins and on-demand queries.
+bool parseWithinTime(const QString &text, int64_t *start, int64_t *patternEnd, QString *error);
+bool parsePerDuration(const QString &text, Lang::Ast::Duration *per);
 
 } // namespace Rivulet::Runtime
