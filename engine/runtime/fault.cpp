@@ -15,9 +15,9 @@ void FaultHandler::fail(const Event *event, const QString &message) const
         m_source->markFailed();
     StreamJunction *fault = m_source ? m_source->faultJunction : nullptr;
     // Events in a stream may come from a query's own layout of the same shape.
-    const bool sameShape = event
+    const bool sameShape = fault && event
                            && (event->layout == m_source->layout()
-                               || (fault && event->layout->types() == m_source->layout()->types()));
+                               || event->layout->types() == m_source->layout()->types());
     if (!fault || !sameShape) {
         m_app->reportError(m_where, message);
         return;
