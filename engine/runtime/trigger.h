@@ -1,7 +1,7 @@
 #pragma once
 
 #include "clock.h"
-#include "cron.h"
+#include "cronexpression.h"
 
 #include <QString>
 
