@@ -10,6 +10,8 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QTabWidget>
+#include <QPixmap>
+#include <QScreen>
 #include <QTimer>
 
 int main(int argc, char **argv)
@@ -22,16 +24,26 @@ int main(int argc, char **argv)
     QApplication::setDesktopFileName(QStringLiteral("rivulet-studio"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Rivulet Studio: design, run and test SiddhiQL stream apps."));
+    parser.setApplicationDescription(
+        QStringLiteral("Rivulet Studio: design, run and test SiddhiQL stream apps."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Run the first app after opening it.")});
-    parser.addOption({QStringLiteral("simulate"), QStringLiteral("Start this feed simulation (after --run)."), QStringLiteral("FEED.json")});
-    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Use this workspace folder."), QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the main window to FILE and quit."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("after"), QStringLiteral("Seconds to wait before the screenshot (default 1)."), QStringLiteral("SECONDS"), QStringLiteral("1")});
+    parser.addOption(
+        {QStringLiteral("run"), QStringLiteral("Run the first app after opening it.")});
+    parser.addOption({QStringLiteral("simulate"),
+                      QStringLiteral("Start this feed simulation (after --run)."),
+                      QStringLiteral("FEED.json")});
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Use this workspace folder."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("screenshot"),
+                      QStringLiteral("Save a picture of the main window to FILE and quit."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("after"),
+                      QStringLiteral("Seconds to wait before the screenshot (default 1)."),
+                      QStringLiteral("SECONDS"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("dark"), QStringLiteral("Use the dark theme.")});
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Apps and files to open."), QStringLiteral("[FILE...]"));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Apps and files to open."),
+                                 QStringLiteral("[FILE...]"));
     parser.process(app);
 
     QSettings settings;
@@ -56,7 +68,8 @@ int main(int argc, char **argv)
     if (parser.isSet(QStringLiteral("run")) && first) {
         window.runCurrent();
         if (parser.isSet(QStringLiteral("simulate"))) {
-            const QString feed = QFileInfo(parser.value(QStringLiteral("simulate"))).absoluteFilePath();
+            const QString feed =
+                QFileInfo(parser.value(QStringLiteral("simulate"))).absoluteFilePath();
             QObject::connect(window.engine(), &Rivulet::Studio::EngineHost::started, &window,
                              [&window, feed](const Rivulet::Studio::RunInfo &run) {
                                  window.simulator()->refreshSimulations();
@@ -69,7 +82,13 @@ int main(int argc, char **argv)
         const QString out = parser.value(QStringLiteral("screenshot"));
         const int ms = int(parser.value(QStringLiteral("after")).toDouble() * 1000);
         QTimer::singleShot(ms, &window, [&window, out] {
-            const bool saved = window.grab().save(out);
+            // Under a real display (Xvfb included) the picture is what the screen shows; offscreen
+            // the widgets render themselves.
+            const bool onScreen =
+                QGuiApplication::platformName() != QLatin1String("offscreen") && window.screen();
+            const QPixmap shot =
+                onScreen ? window.screen()->grabWindow(window.winId()) : window.grab();
+            const bool saved = !shot.isNull() && shot.save(out);
             if (!saved)
                 qWarning("rivulet-studio: cannot save the screenshot to %s", qPrintable(out));
             window.saveSession();

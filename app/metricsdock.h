@@ -3,6 +3,7 @@
 #include "enginehost.h"
 
 #include <QDockWidget>
+#include <QRectF>
 #include <QHash>
 #include <QMap>
 
@@ -32,9 +33,11 @@ public:
     QStringList seriesNames() const;
 
 private:
-    void onMetrics(quint64 runId, const QHash<QString, qint64> &streams, const QHash<QString, qint64> &sinks, qint64 errors);
+    void onMetrics(quint64 runId, const QHash<QString, qint64> &streams,
+                   const QHash<QString, qint64> &sinks, qint64 errors);
     void onPositions(quint64 runId, const QString &stream, const QVector<Position> &positions);
-    void addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series, const QString &name, double rate);
+    void addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series,
+                 const QString &name, double rate);
 
     EngineHost *m_engine;
     QTabWidget *m_tabs;
@@ -55,6 +58,8 @@ private:
     QLabel *m_summary;
     int m_tick = 0;
     bool m_boundsSet = false;
+    QRectF m_bounds; // longitude x latitude of every position seen
+    bool m_mapShown = false;
 };
 
 } // namespace Rivulet::Studio

@@ -15,7 +15,8 @@ namespace Rivulet::Studio {
 QList<Sample> builtinSamples()
 {
     QList<Sample> out;
-    const QStringList files = QDir(QStringLiteral(":/samples")).entryList({QStringLiteral("*.siddhi")}, QDir::Files, QDir::Name);
+    const QStringList files = QDir(QStringLiteral(":/samples"))
+                                  .entryList({QStringLiteral("*.siddhi")}, QDir::Files, QDir::Name);
     for (const QString &file : files) {
         Sample s;
         s.fileName = file;
@@ -39,7 +40,8 @@ QList<Sample> builtinSamples()
                 break;
         }
         if (lines.isEmpty()) {
-            if (const auto *a = Lang::Ast::findAnnotation(compiled.app->annotations, "App:description"))
+            if (const auto *a =
+                    Lang::Ast::findAnnotation(compiled.app->annotations, "App:description"))
                 lines << a->value();
         }
         s.description = lines.join(u' ');
@@ -58,9 +60,10 @@ WelcomePage::WelcomePage(QWidget *parent)
 {
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(24, 20, 24, 20);
-    auto *title = new QLabel(tr("<h1>Rivulet Studio</h1><p>Design stream apps in SiddhiQL, feed them simulated "
-                                "events, watch their live WebSocket output, and export them for the headless "
-                                "<code>rivulet</code> engine.</p>"));
+    auto *title = new QLabel(
+        tr("<h1>Rivulet Studio</h1><p>Design stream apps in SiddhiQL, feed them simulated "
+           "events, watch their live WebSocket output, and export them for the headless "
+           "<code>rivulet</code> engine.</p>"));
     title->setWordWrap(true);
     v->addWidget(title);
     auto *buttons = new QHBoxLayout;
@@ -70,20 +73,23 @@ WelcomePage::WelcomePage(QWidget *parent)
     buttons->addWidget(openWs);
     buttons->addStretch(1);
     v->addLayout(buttons);
-    v->addWidget(new QLabel(tr("<h3>Samples</h3>Double-click (or press Enter on) a sample to copy it into "
-                               "your workspace and open it.")));
+    v->addWidget(
+        new QLabel(tr("<h3>Samples</h3>Double-click (or press Enter on) a sample to copy it into "
+                      "your workspace and open it.")));
     m_list->setAccessibleName(tr("Samples"));
     m_list->setWordWrap(true);
     m_list->setSpacing(4);
     m_list->setAlternatingRowColors(true);
     for (const Sample &s : builtinSamples()) {
-        auto *item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(s.title, s.description), m_list);
+        auto *item =
+            new QListWidgetItem(QStringLiteral("%1\n%2").arg(s.title, s.description), m_list);
         item->setData(Qt::UserRole, s.fileName);
         item->setToolTip(s.fileName);
     }
     v->addWidget(m_list, 1);
-    connect(m_list, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem *item) { Q_EMIT importRequested(item->data(Qt::UserRole).toString()); });
+    connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        Q_EMIT importRequested(item->data(Qt::UserRole).toString());
+    });
     connect(newApp, &QPushButton::clicked, this, &WelcomePage::newAppRequested);
     connect(openWs, &QPushButton::clicked, this, &WelcomePage::openWorkspaceRequested);
 }
