@@ -51,6 +51,7 @@ private Q_SLOTS:
     void httpRefused();
     void webSocketDelivers();
     void webSocketRefused();
+    void webSocketStop();
     void schemasFromTheApp();
     void badTargets();
 };
@@ -231,6 +232,29 @@ void tst_Remote::webSocketRefused()
     QVERIFY(finished.wait(20000));
     QCOMPARE(sim.state(), Simulation::State::Failed);
     QVERIFY2(sim.errorString().contains(QStringLiteral("refused")), qPrintable(sim.errorString()));
+}
+
+void tst_Remote::webSocketStop()
+{
+    // Stopped midway: what was sent still arrives, then the connection closes.
+    WsReceiver receiver;
+    QVERIFY(receiver.listen());
+    WebSocketSink sink(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(receiver.port())));
+    Simulation sim;
+    Simulation::Options o;
+    o.rate = 20000;
+    o.count = 10'000'000;
+    QString error;
+    QVERIFY(sim.prepare(trainConfig(10), &sink, o, &error));
+    QSignalSpy finished(&sim, &Simulation::finished);
+    sim.start();
+    QTRY_VERIFY_WITH_TIMEOUT(sim.sent() >= 2000, 20000);
+    sim.stop();
+    if (finished.isEmpty())
+        QVERIFY(finished.wait(20000));
+    QCOMPARE(sim.state(), Simulation::State::Stopped);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.disconnections, 1, 10000);
+    QCOMPARE(qint64(receiver.messages.size()), sim.sent());
 }
 
 void tst_Remote::schemasFromTheApp()
