@@ -144,7 +144,7 @@ private:
     bool check(const EventLayout &from, QString *error)
     {
         const EventLayout &to = *m_layout;
-        auto describe = [](const EventLayout &l) {
+        auto describe = [](const EventLayout &l) -> QString {
             QStringList parts;
             for (int i = 0; i < l.size(); ++i)
                 parts << QStringLiteral("%1 %2").arg(l.names().value(i), Lang::typeName(l.type(i)));
