@@ -863,8 +863,9 @@ void WsServer::closeClient(Client *c, int code, const QByteArray &reason, bool g
         flush(c);
         return;
     }
-    if (wasOpen && code > 0 && code != 1006) {
-        // Best effort: a close frame if the socket has room.
+    if (wasOpen && code > 0 && code != 1006 && c->offset == 0) {
+        // Best effort: a close frame if the socket has room (never in the middle of a frame
+        // already partly written, which it would corrupt).
         const Frame f = Frame::close(code, reason);
         const ssize_t w =
             ::write(c->fd, f.m_data->bytes.constData(), size_t(f.m_data->bytes.size()));
