@@ -149,6 +149,17 @@ struct WsServer::Client
         --count;
         return f;
     }
+    // Removes the second frame: the oldest one not started while the first is partly written.
+    FrameData *popSecond()
+    {
+        const size_t second = (head + 1) % queue.size();
+        FrameData *f = queue[second];
+        queue[second] = queue[head];
+        queue[head] = nullptr;
+        head = second;
+        --count;
+        return f;
+    }
 };
 
 struct WsServer::Command
@@ -696,9 +707,10 @@ void WsServer::enqueue(Client *c, FrameData *frame)
 {
     ++frame->refs;
     if (c->count >= m_options.sendQueueLimit && c->state == Client::Open) {
+        // Drop the oldest frame not started (a partly written one must be finished).
         if (m_options.slowClientPolicy == WsServerOptions::SlowClientPolicy::DropOldest
-            && c->count > 0 && c->offset == 0) {
-            unref(c->pop());
+            && c->count > (c->offset > 0 ? 1u : 0u)) {
+            unref(c->offset > 0 ? c->popSecond() : c->pop());
             ++m_counters.framesDropped;
         } else {
             unref(frame);
