@@ -12,6 +12,11 @@
 #include <QStringList>
 #include <QTcpServer>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 
 namespace IoTest {
@@ -35,6 +40,72 @@ inline quint16 freePort()
         return 0;
     return s.serverPort();
 }
+
+// A WebSocket client on a plain socket, for what Qt's client will not do: stop reading, or
+// stop in the middle of a frame. Completes the handshake in the constructor (blocking).
+class RawWebSocket
+{
+public:
+    explicit RawWebSocket(quint16 port, int receiveBuffer = 0)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (receiveBuffer > 0)
+            ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(m_fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+            return;
+        const QByteArray request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                   "Connection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                   "Sec-WebSocket-Version: 13\r\n\r\n";
+        if (!write(request))
+            return;
+        // The 101 response up to its blank line, one byte at a time, and no further.
+        QByteArray response;
+        char c = 0;
+        while (!response.endsWith("\r\n\r\n") && ::read(m_fd, &c, 1) == 1)
+            response += c;
+        m_ok = response.startsWith("HTTP/1.1 101");
+    }
+    ~RawWebSocket() { close(); }
+    bool ok() const { return m_ok; }
+    bool write(const QByteArray &bytes)
+    {
+        return ::write(m_fd, bytes.constData(), size_t(bytes.size())) == bytes.size();
+    }
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+    // A masked text frame header (as clients must send) announcing length bytes.
+    static QByteArray textHeader(quint64 length)
+    {
+        QByteArray h;
+        h += char(0x81);
+        if (length < 126) {
+            h += char(0x80 | length);
+        } else if (length < 65536) {
+            h += char(0x80 | 126);
+            h += char(length >> 8);
+            h += char(length & 0xff);
+        } else {
+            h += char(0x80 | 127);
+            for (int i = 7; i >= 0; --i)
+                h += char((length >> (8 * i)) & 0xff);
+        }
+        h += QByteArray(4, '\0'); // mask 0: the payload goes as it is
+        return h;
+    }
+
+private:
+    int m_fd = -1;
+    bool m_ok = false;
+};
 
 class App
 {
