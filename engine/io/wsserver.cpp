@@ -439,6 +439,7 @@ void WsServer::run()
         if (c->state == Client::Open) {
             Frame f = Frame::close(m_stopCode, m_stopReason);
             enqueue(c, f.m_data);
+            unref(f.m_data); // the queue holds its own reference
             flush(c);
         }
         destroyClient(c);
@@ -611,6 +612,7 @@ bool WsServer::handleHandshake(Client *c)
     ++m_counters.clients;
     ++m_counters.accepted;
     enqueue(c, f);
+    unref(f); // the queue holds its own reference
     flush(c);
     if (c->fd < 0)
         return false;
@@ -689,6 +691,7 @@ bool WsServer::handleFrames(Client *c)
             auto *f = new FrameData;
             f->bytes = frameHeader(0xA, size_t(payload.size())) + payload;
             enqueue(c, f);
+            unref(f); // the queue holds its own reference
             flush(c);
             if (c->fd < 0)
                 return false;
