@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTabWidget>
@@ -14,8 +15,19 @@
 #include <QScreen>
 #include <QTimer>
 
+#include <cstdio>
+
 int main(int argc, char **argv)
 {
+    // --help and --version answer in a terminal with no display too.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        for (int i = 1; i < argc; ++i) {
+            const QByteArray a(argv[i]);
+            if (a == "--help" || a == "-h" || a == "--help-all" || a == "--version" || a == "-v")
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("rivulet-studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("Rivulet Studio"));
@@ -33,6 +45,14 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("simulate"),
                       QStringLiteral("Start this feed simulation (after --run)."),
                       QStringLiteral("FEED.json")});
+    parser.addOption({QStringLiteral("rate"),
+                      QStringLiteral("Send the simulation at this many events/s instead of its "
+                                     "own pace."),
+                      QStringLiteral("EVENTS")});
+    parser.addOption({QStringLiteral("sample"),
+                      QStringLiteral("Import this sample (e.g. TrainLocation.siddhi) and its "
+                                     "simulation into the workspace, and open it."),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Use this workspace folder."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("screenshot"),
@@ -52,9 +72,23 @@ int main(int argc, char **argv)
         window.setWorkspace(parser.value(QStringLiteral("workspace")));
     if (parser.isSet(QStringLiteral("dark")))
         window.setDarkTheme(true);
-    const QStringList files = parser.positionalArguments();
-    if (files.isEmpty())
+    QStringList files = parser.positionalArguments();
+    if (parser.isSet(QStringLiteral("sample"))) {
+        QString sample = parser.value(QStringLiteral("sample"));
+        if (!sample.contains(u'.'))
+            sample += QStringLiteral(".siddhi");
+        if (!QFile::exists(QStringLiteral(":/samples/") + sample)) {
+            const QStringList known =
+                QDir(QStringLiteral(":/samples")).entryList({QStringLiteral("*.siddhi")});
+            std::fprintf(stderr, "rivulet-studio: no sample called %s; the samples are: %s\n",
+                         qPrintable(sample), qPrintable(known.join(QStringLiteral(", "))));
+            return 2;
+        }
         window.restoreSession();
+        files.prepend(window.importSample(sample));
+    } else if (files.isEmpty()) {
+        window.restoreSession();
+    }
     Rivulet::Studio::Document *first = nullptr;
     for (const QString &file : files) {
         auto *doc = window.openFile(file);
@@ -68,12 +102,17 @@ int main(int argc, char **argv)
     if (parser.isSet(QStringLiteral("run")) && first) {
         window.runCurrent();
         if (parser.isSet(QStringLiteral("simulate"))) {
-            const QString feed =
-                QFileInfo(parser.value(QStringLiteral("simulate"))).absoluteFilePath();
+            // A feed is found as given, else in the workspace (where samples bring theirs).
+            QString feed = parser.value(QStringLiteral("simulate"));
+            if (!QFileInfo::exists(feed) && QFileInfo(feed).isRelative())
+                feed = QDir(window.workspace()).filePath(feed);
+            feed = QFileInfo(feed).absoluteFilePath();
+            const double rate = parser.value(QStringLiteral("rate")).toDouble();
             QObject::connect(window.engine(), &Rivulet::Studio::EngineHost::started, &window,
-                             [&window, feed](const Rivulet::Studio::RunInfo &run) {
+                             [&window, feed, rate](const Rivulet::Studio::RunInfo &run) {
                                  window.simulator()->refreshSimulations();
-                                 window.engine()->startSimulation(run.runId, feed, 0);
+                                 window.simulator()->selectSimulation(feed);
+                                 window.engine()->startSimulation(run.runId, feed, rate);
                              });
         }
     }
