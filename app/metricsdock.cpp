@@ -135,7 +135,8 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
             trail = new QScatterSeries;
             trail->setName(p.id.isEmpty() ? stream : p.id);
             trail->setMarkerSize(5);
-            m_mapChart->addSeries(trail);
+            m_mapChart->addSeries(trail); // takes the theme's next colour
+            trail->setBorderColor(trail->color());
             trail->attachAxis(m_lon);
             trail->attachAxis(m_lat);
             head = new QScatterSeries;
@@ -144,6 +145,7 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
             head->setPointLabelsVisible(true);
             head->setPointLabelsFormat(p.id.isEmpty() ? stream : p.id);
             head->setPointLabelsClipping(false);
+            head->setPointLabelsColor(m_dark ? Qt::white : Qt::black);
             m_mapChart->addSeries(head);
             head->attachAxis(m_lon);
             head->attachAxis(m_lat);
@@ -171,6 +173,23 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
         const double padY = std::max(0.01, m_bounds.height() * 0.12);
         m_lon->setRange(m_bounds.left() - padX, m_bounds.right() + padX);
         m_lat->setRange(m_bounds.top() - padY, m_bounds.bottom() + padY);
+    }
+}
+
+void MetricsDock::setDark(bool dark)
+{
+    m_dark = dark;
+    for (QChart *c : {m_streamsChart, m_sinksChart, m_mapChart}) {
+        c->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+        c->setAnimationOptions(QChart::NoAnimation);
+    }
+    // A theme recolours every series: keep each train's marker the colour of its trail.
+    for (auto it = m_trails.cbegin(); it != m_trails.cend(); ++it) {
+        it.value()->setBorderColor(it.value()->color());
+        if (QScatterSeries *head = m_heads.value(it.key())) {
+            head->setColor(it.value()->color());
+            head->setPointLabelsColor(dark ? Qt::white : Qt::black);
+        }
     }
 }
 

@@ -31,6 +31,9 @@ public:
     MetricsDock(EngineHost *engine, QWidget *parent = nullptr);
     int mapPointCount() const;
     QStringList seriesNames() const;
+    // Follows the studio's theme (the charts' own light or dark theme).
+    void setDark(bool dark);
+    bool isDark() const { return m_dark; }
 
 private:
     void onMetrics(quint64 runId, const QHash<QString, qint64> &streams,
@@ -60,6 +63,7 @@ private:
     bool m_boundsSet = false;
     QRectF m_bounds; // longitude x latitude of every position seen
     bool m_mapShown = false;
+    bool m_dark = false;
 };
 
 } // namespace Rivulet::Studio

@@ -639,6 +639,7 @@ void StudioWindow::setDarkTheme(bool dark)
                          dark ? QStringLiteral("dark") : QStringLiteral("light"));
     for (Document *d : documents())
         d->applySettings(m_editorSettings, m_theme);
+    m_metrics->setDark(dark);
     applyThemeToApplication();
     if (QAction *a = m_actions.value(QStringLiteral("dark")))
         a->setChecked(dark);
