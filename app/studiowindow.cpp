@@ -751,7 +751,7 @@ void StudioWindow::createDocks()
         for (QDockWidget *d :
              {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
               static_cast<QDockWidget *>(m_live)})
-            resizeDocks({d}, {300}, Qt::Vertical);
+            resizeDocks({d}, {260}, Qt::Vertical);
         resizeDocks({m_simulator}, {400}, Qt::Horizontal);
     });
     connect(m_problems, &ProblemsDock::activated, this,

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -27,23 +28,30 @@ QList<Sample> builtinSamples()
         const QByteArray text = f.readAll();
         const Lang::CompiledApp compiled = Lang::compileApp(text, file);
         s.title = compiled.name();
+        // What the sample shows: its @App:description, else its leading comment.
         QStringList lines;
-        for (const QByteArray &line : text.split('\n')) {
-            const QByteArray t = line.trimmed();
-            if (t.startsWith("--")) {
-                lines << QString::fromUtf8(t.mid(2).trimmed());
-                continue;
-            }
-            if (!t.isEmpty() && !t.startsWith('@'))
-                break;
-            if (!lines.isEmpty() && t.isEmpty())
-                break;
-        }
-        if (lines.isEmpty()) {
+        if (compiled.app) {
             if (const auto *a =
                     Lang::Ast::findAnnotation(compiled.app->annotations, "App:description"))
                 lines << a->value();
         }
+        if (lines.isEmpty() || lines.first().isEmpty()) {
+            lines.clear();
+            for (const QByteArray &line : text.split('\n')) {
+                const QByteArray t = line.trimmed();
+                if (t.startsWith("--")) {
+                    lines << QString::fromUtf8(t.mid(2).trimmed());
+                    continue;
+                }
+                if (!t.isEmpty() && !t.startsWith('@'))
+                    break;
+                if (!lines.isEmpty() && t.isEmpty())
+                    break;
+            }
+        }
+        if (QFile::exists(QStringLiteral(":/samples/") + QFileInfo(file).completeBaseName()
+                          + QStringLiteral(".sim.json")))
+            lines << QObject::tr("(comes with a ready simulation)");
         s.description = lines.join(u' ');
         // The train scenario first.
         if (file.startsWith(QLatin1String("TrainLocation")))
