@@ -64,7 +64,8 @@ void CommandPalette::refill()
         if (!match)
             continue;
         const QString shortcut = a->shortcut().toString(QKeySequence::NativeText);
-        auto *item = new QListWidgetItem(shortcut.isEmpty() ? name : QStringLiteral("%1\t%2").arg(name, shortcut), m_list);
+        auto *item = new QListWidgetItem(
+            shortcut.isEmpty() ? name : QStringLiteral("%1\t%2").arg(name, shortcut), m_list);
         item->setData(Qt::UserRole, i);
     }
     if (m_list->count() > 0)

@@ -58,14 +58,17 @@ bool ConsoleDock::accepts(const Entry &e) const
     if (e.level < minLevel[qBound(0, m_level->currentIndex(), 3)])
         return false;
     const QString f = m_filter->text();
-    return f.isEmpty() || e.message.contains(f, Qt::CaseInsensitive) || e.source.contains(f, Qt::CaseInsensitive);
+    return f.isEmpty() || e.message.contains(f, Qt::CaseInsensitive)
+           || e.source.contains(f, Qt::CaseInsensitive);
 }
 
 void ConsoleDock::showEntry(const Entry &e)
 {
-    const QString line = QStringLiteral("%1 %2 %3: %4")
-                             .arg(e.when.toString(QStringLiteral("HH:mm:ss.zzz")),
-                                  QString::fromLatin1(kLevels[qBound(0, e.level, 5)]).leftJustified(5), e.source, e.message);
+    const QString line =
+        QStringLiteral("%1 %2 %3: %4")
+            .arg(e.when.toString(QStringLiteral("HH:mm:ss.zzz")),
+                 QString::fromLatin1(kLevels[qBound(0, e.level, 5)]).leftJustified(5), e.source,
+                 e.message);
     QScrollBar *sb = m_text->verticalScrollBar();
     const bool atEnd = sb->value() >= sb->maximum() - 2;
     m_text->appendPlainText(line);

@@ -109,14 +109,18 @@ QString Document::appName() const
     for (int i = 0; i + 5 < tokens.size(); ++i) {
         if (tokens[i].kind == Lang::TokenKind::At && tokens[i + 1].is(Lang::Keyword::App)
             && tokens[i + 2].kind == Lang::TokenKind::Colon
-            && Lang::Lexer::tokenText(source, tokens[i + 3]).compare(QLatin1String("name"), Qt::CaseInsensitive) == 0
-            && tokens[i + 4].kind == Lang::TokenKind::LParen && tokens[i + 5].kind == Lang::TokenKind::StringLiteral)
+            && Lang::Lexer::tokenText(source, tokens[i + 3])
+                       .compare(QLatin1String("name"), Qt::CaseInsensitive)
+                   == 0
+            && tokens[i + 4].kind == Lang::TokenKind::LParen
+            && tokens[i + 5].kind == Lang::TokenKind::StringLiteral)
             return Lang::Lexer::stringValue(source, tokens[i + 5]);
     }
     return {};
 }
 
-void Document::applySettings(const Editor::EditorSettings &settings, const Editor::EditorTheme &theme)
+void Document::applySettings(const Editor::EditorSettings &settings,
+                             const Editor::EditorTheme &theme)
 {
     m_code->setSettings(settings);
     m_code->setTheme(theme);

@@ -1,5 +1,7 @@
 #include "enginehost.h"
 
+#include <algorithm>
+
 #include "engine/io/iocontext.h"
 #include "engine/io/ioruntime.h"
 #include "engine/runtime/appruntime.h"
@@ -37,8 +39,7 @@ public:
 
     explicit EngineWorker(EngineHost *host)
         : m_host(host)
-    {
-    }
+    {}
     ~EngineWorker() override { stopAll(); }
 
     void init()
@@ -66,20 +67,24 @@ public:
         QList<Lang::Diagnostic> diagnostics;
         auto app = engine.createApp(source, path, &diagnostics);
         if (!app) {
-            Q_EMIT m_host->failed(runId, path, QStringLiteral("the app has errors: see Problems"), diagnostics);
+            Q_EMIT m_host->failed(runId, path, QStringLiteral("the app has errors: see Problems"),
+                                  diagnostics);
             return;
         }
         auto io = std::make_unique<Io::IoRuntime>(*app, *m_context);
         QList<Lang::Diagnostic> ioProblems;
         if (!io->build(&ioProblems)) {
-            Q_EMIT m_host->failed(runId, path, QStringLiteral("the app's sources or sinks are wrong: see Problems"), ioProblems);
+            Q_EMIT m_host->failed(
+                runId, path, QStringLiteral("the app's sources or sinks are wrong: see Problems"),
+                ioProblems);
             return;
         }
         QString error;
         if (!io->start(&error)) {
             QString fix;
             if (error.contains(QLatin1String("already in use")))
-                fix = QStringLiteral(" — stop the other program (or app) using that port, or change the port in the annotation");
+                fix = QStringLiteral(" — stop the other program (or app) using that port, or "
+                                     "change the port in the annotation");
             Q_EMIT m_host->failed(runId, path, error + fix, {});
             return;
         }
@@ -111,18 +116,31 @@ public:
             info.streams << si;
         }
         for (const auto &s : io->sources())
-            info.endpoints << Endpoint{QStringLiteral("source"), s->config().type, s->config().stream, s->endpoint()};
+            info.endpoints << Endpoint{QStringLiteral("source"), s->config().type,
+                                       s->config().stream, s->endpoint()};
         for (const auto &s : io->sinks())
-            info.endpoints << Endpoint{QStringLiteral("sink"), s->config().type, s->config().stream, s->endpoint()};
+            info.endpoints << Endpoint{QStringLiteral("sink"), s->config().type, s->config().stream,
+                                       s->endpoint()};
         auto run = std::make_unique<Run>();
-        // Streams with latitude and longitude feed the map: keep the last position per id.
+        // Streams with latitude and longitude feed the map: keep the last position per id. When
+        // the app derives such a stream from another (sensor readings -> checked locations), the
+        // map shows the derived ones only, so each train appears once and as the app serves it.
+        QList<const Lang::Schema *> located;
         for (const Lang::Schema *s : app->compiled().model.schemas()) {
             if (!s->isStreamLike())
                 continue;
             const int lat = s->indexOf(QStringLiteral("latitude"));
             const int lon = s->indexOf(QStringLiteral("longitude"));
-            if (lat < 0 || lon < 0 || !Lang::isNumeric(s->attributes[lat].type) || !Lang::isNumeric(s->attributes[lon].type))
-                continue;
+            if (lat >= 0 && lon >= 0 && Lang::isNumeric(s->attributes[lat].type)
+                && Lang::isNumeric(s->attributes[lon].type))
+                located << s;
+        }
+        if (std::any_of(located.cbegin(), located.cend(),
+                        [&](const Lang::Schema *s) { return targets.contains(s->name); }))
+            located.removeIf([&](const Lang::Schema *s) { return !targets.contains(s->name); });
+        for (const Lang::Schema *s : std::as_const(located)) {
+            const int lat = s->indexOf(QStringLiteral("latitude"));
+            const int lon = s->indexOf(QStringLiteral("longitude"));
             int id = -1;
             for (const char *name : {"trainId", "id", "deviceId", "vehicleId", "name"}) {
                 if (id < 0)
@@ -139,7 +157,8 @@ public:
                     if (e->isNull(lat) || e->isNull(lon))
                         continue;
                     Position p;
-                    p.id = id >= 0 ? valueToString(e->layout->type(id), e->value(id), e->isNull(id)) : QString();
+                    p.id = id >= 0 ? valueToString(e->layout->type(id), e->value(id), e->isNull(id))
+                                   : QString();
                     p.latitude = toDouble(e->layout->type(lat), e->value(lat));
                     p.longitude = toDouble(e->layout->type(lon), e->value(lon));
                     raw->positions[stream][p.id] = p;
@@ -179,14 +198,16 @@ public:
             stop(id);
     }
 
-    void sendEvent(quint64 runId, const QString &stream, qint64 timestamp, const QVariantList &values)
+    void sendEvent(quint64 runId, const QString &stream, qint64 timestamp,
+                   const QVariantList &values)
     {
         Run *run = find(runId);
         if (!run)
             return;
         InputHandler *in = run->app->inputHandler(stream);
         if (!in) {
-            Q_EMIT m_host->eventRejected(runId, QStringLiteral("the app has no input stream %1").arg(stream));
+            Q_EMIT m_host->eventRejected(
+                runId, QStringLiteral("the app has no input stream %1").arg(stream));
             return;
         }
         QString error;
@@ -207,7 +228,9 @@ public:
         Simulator::SimulationConfig config;
         QString error;
         if (!Simulator::SimulationConfig::load(path, &config, &error)) {
-            Q_EMIT m_host->simulationFinished(runId, QStringLiteral("cannot start %1: %2").arg(QFileInfo(path).fileName(), error));
+            Q_EMIT m_host->simulationFinished(
+                runId,
+                QStringLiteral("cannot start %1: %2").arg(QFileInfo(path).fileName(), error));
             return;
         }
         run->simSink = std::make_unique<Simulator::AppSink>(run->app.get());
@@ -216,23 +239,32 @@ public:
         if (rate > 0)
             options.rate = rate;
         if (!run->simulation->prepare(config, run->simSink.get(), options, &error)) {
-            Q_EMIT m_host->simulationFinished(runId, QStringLiteral("cannot start %1: %2").arg(QFileInfo(path).fileName(), error));
+            Q_EMIT m_host->simulationFinished(
+                runId,
+                QStringLiteral("cannot start %1: %2").arg(QFileInfo(path).fileName(), error));
             run->simulation.reset();
             run->simSink.reset();
             return;
         }
         Simulator::Simulation *sim = run->simulation.get();
-        connect(sim, &Simulator::Simulation::progress, this, [this, runId, sim](qint64 sent, double perSecond) {
-            Q_EMIT m_host->simulationProgress(runId, sent, perSecond, stateName(sim->state()));
-        });
-        connect(sim, &Simulator::Simulation::stateChanged, this, [this, runId, sim](Simulator::Simulation::State) {
-            Q_EMIT m_host->simulationProgress(runId, sim->sent(), sim->rate(), stateName(sim->state()));
-        });
+        connect(sim, &Simulator::Simulation::progress, this,
+                [this, runId, sim](qint64 sent, double perSecond) {
+                    Q_EMIT m_host->simulationProgress(runId, sent, perSecond,
+                                                      stateName(sim->state()));
+                });
+        connect(sim, &Simulator::Simulation::stateChanged, this,
+                [this, runId, sim](Simulator::Simulation::State) {
+                    Q_EMIT m_host->simulationProgress(runId, sim->sent(), sim->rate(),
+                                                      stateName(sim->state()));
+                });
         connect(sim, &Simulator::Simulation::warning, this, [this, run](const QString &message) {
-            Q_EMIT m_host->log(int(LogLevel::Warn), run->app->name(), QStringLiteral("simulation: ") + message);
+            Q_EMIT m_host->log(int(LogLevel::Warn), run->app->name(),
+                               QStringLiteral("simulation: ") + message);
         });
         connect(sim, &Simulator::Simulation::finished, this, [this, runId, sim] {
-            Q_EMIT m_host->simulationFinished(runId, QStringLiteral("%1 events sent (%2)").arg(sim->sent()).arg(stateName(sim->state())));
+            Q_EMIT m_host->simulationFinished(runId, QStringLiteral("%1 events sent (%2)")
+                                                         .arg(sim->sent())
+                                                         .arg(stateName(sim->state())));
         });
         sim->start();
     }
@@ -258,14 +290,22 @@ private:
     {
         using S = Simulator::Simulation::State;
         switch (s) {
-        case S::Idle: return QStringLiteral("idle");
-        case S::Ready: return QStringLiteral("ready");
-        case S::Running: return QStringLiteral("running");
-        case S::Paused: return QStringLiteral("paused");
-        case S::Finishing: return QStringLiteral("finishing");
-        case S::Finished: return QStringLiteral("finished");
-        case S::Stopped: return QStringLiteral("stopped");
-        case S::Failed: return QStringLiteral("failed");
+        case S::Idle:
+            return QStringLiteral("idle");
+        case S::Ready:
+            return QStringLiteral("ready");
+        case S::Running:
+            return QStringLiteral("running");
+        case S::Paused:
+            return QStringLiteral("paused");
+        case S::Finishing:
+            return QStringLiteral("finishing");
+        case S::Finished:
+            return QStringLiteral("finished");
+        case S::Stopped:
+            return QStringLiteral("stopped");
+        case S::Failed:
+            return QStringLiteral("failed");
         }
         return {};
     }
@@ -325,14 +365,18 @@ EngineHost::EngineHost(QObject *parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread.start();
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->init(); }, Qt::BlockingQueuedConnection);
-    connect(this, &EngineHost::started, this, [this](const RunInfo &run) { m_runs.insert(run.runId, run); });
-    connect(this, &EngineHost::stopped, this, [this](quint64 runId, const QString &) { m_runs.remove(runId); });
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { w->init(); }, Qt::BlockingQueuedConnection);
+    connect(this, &EngineHost::started, this,
+            [this](const RunInfo &run) { m_runs.insert(run.runId, run); });
+    connect(this, &EngineHost::stopped, this,
+            [this](quint64 runId, const QString &) { m_runs.remove(runId); });
 }
 
 EngineHost::~EngineHost()
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stopAll(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { w->stopAll(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -340,18 +384,22 @@ EngineHost::~EngineHost()
 quint64 EngineHost::start(const QString &path, const QByteArray &source)
 {
     const quint64 id = m_nextRun++;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, path, source] { w->start(id, path, source); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, id, path, source] { w->start(id, path, source); },
+        Qt::QueuedConnection);
     return id;
 }
 
 void EngineHost::stop(quint64 runId)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->stop(runId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, runId] { w->stop(runId); }, Qt::QueuedConnection);
 }
 
 void EngineHost::stopAll()
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stopAll(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { w->stopAll(); }, Qt::BlockingQueuedConnection);
 }
 
 quint64 EngineHost::runOf(const QString &path) const
@@ -363,31 +411,43 @@ quint64 EngineHost::runOf(const QString &path) const
     return 0;
 }
 
-void EngineHost::sendEvent(quint64 runId, const QString &stream, qint64 timestamp, const QVariantList &values)
+void EngineHost::sendEvent(quint64 runId, const QString &stream, qint64 timestamp,
+                           const QVariantList &values)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId, stream, timestamp, values] { w->sendEvent(runId, stream, timestamp, values); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [w = m_worker, runId, stream, timestamp, values] {
+            w->sendEvent(runId, stream, timestamp, values);
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineHost::startSimulation(quint64 runId, const QString &simulationPath, double rate)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId, simulationPath, rate] { w->startSimulation(runId, simulationPath, rate); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [w = m_worker, runId, simulationPath, rate] {
+            w->startSimulation(runId, simulationPath, rate);
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineHost::pauseSimulation(quint64 runId)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->pauseSimulation(runId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, runId] { w->pauseSimulation(runId); }, Qt::QueuedConnection);
 }
 
 void EngineHost::resumeSimulation(quint64 runId)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->resumeSimulation(runId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, runId] { w->resumeSimulation(runId); }, Qt::QueuedConnection);
 }
 
 void EngineHost::stopSimulation(quint64 runId)
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->stopSimulation(runId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, runId] { w->stopSimulation(runId); }, Qt::QueuedConnection);
 }
 
 } // namespace Rivulet::Studio

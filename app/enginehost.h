@@ -27,8 +27,8 @@ struct StreamInfo
 // An endpoint a running app serves: a websocket-server sink or an http/websocket source.
 struct Endpoint
 {
-    QString kind;   // "source" or "sink"
-    QString type;   // websocket-server, http...
+    QString kind; // "source" or "sink"
+    QString type; // websocket-server, http...
     QString stream;
     QString url;
 };
@@ -73,7 +73,8 @@ public:
     quint64 runOf(const QString &path) const;
 
     // Sends one event (checked against the schema; errors come back as eventRejected()).
-    void sendEvent(quint64 runId, const QString &stream, qint64 timestamp, const QVariantList &values);
+    void sendEvent(quint64 runId, const QString &stream, qint64 timestamp,
+                   const QVariantList &values);
     // Starts a feed simulation (SI/Rivulet JSON) into a running app; progress comes back as
     // simulationProgress(), the end as simulationFinished().
     void startSimulation(quint64 runId, const QString &simulationPath, double rate);
@@ -93,8 +94,10 @@ Q_SIGNALS:
     void metrics(quint64 runId, const QHash<QString, qint64> &streamEvents,
                  const QHash<QString, qint64> &sinkEvents, qint64 errors);
     // Twice a second: the latest positions seen on streams with latitude and longitude.
-    void positions(quint64 runId, const QString &stream, const QVector<Rivulet::Studio::Position> &positions);
-    void simulationProgress(quint64 runId, qint64 sent, double eventsPerSecond, const QString &state);
+    void positions(quint64 runId, const QString &stream,
+                   const QVector<Rivulet::Studio::Position> &positions);
+    void simulationProgress(quint64 runId, qint64 sent, double eventsPerSecond,
+                            const QString &state);
     void simulationFinished(quint64 runId, const QString &summary);
 
 private:

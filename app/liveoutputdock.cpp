@@ -43,16 +43,20 @@ void LiveClient::open(const QUrl &url, const QList<QPair<QByteArray, QByteArray>
 {
     close();
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    connect(m_socket, &QWebSocket::connected, this, [this] { Q_EMIT stateChanged(true, tr("connected")); });
+    connect(m_socket, &QWebSocket::connected, this,
+            [this] { Q_EMIT stateChanged(true, tr("connected")); });
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         const QString reason = m_socket ? m_socket->closeReason() : QString();
         const int code = m_socket ? int(m_socket->closeCode()) : 0;
-        Q_EMIT stateChanged(false, reason.isEmpty() ? tr("disconnected (code %1)").arg(code)
-                                                    : tr("closed by the server: %1 (code %2)").arg(reason).arg(code));
+        Q_EMIT stateChanged(false,
+                            reason.isEmpty()
+                                ? tr("disconnected (code %1)").arg(code)
+                                : tr("closed by the server: %1 (code %2)").arg(reason).arg(code));
     });
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
-        Q_EMIT stateChanged(false, m_socket ? m_socket->errorString() : tr("error"));
-    });
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+                Q_EMIT stateChanged(false, m_socket ? m_socket->errorString() : tr("error"));
+            });
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &m) {
         m_pending.push_back(m.toUtf8());
         // Bounded: past this many since the last flush, the oldest are only counted.
@@ -92,8 +96,7 @@ void LiveClient::flush()
 
 OutputModel::OutputModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 int OutputModel::rowCount(const QModelIndex &parent) const
 {
@@ -136,14 +139,21 @@ namespace {
 QString jsonText(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::String: return v.toString();
+    case QJsonValue::String:
+        return v.toString();
     case QJsonValue::Double: {
         const double d = v.toDouble();
-        return d == std::floor(d) && std::fabs(d) < 1e15 ? QString::number(qint64(d)) : QString::number(d, 'g', 15);
+        return d == std::floor(d) && std::fabs(d) < 1e15 ? QString::number(qint64(d))
+                                                         : QString::number(d, 'g', 15);
     }
-    case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Null: return QStringLiteral("null");
-    default: return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    case QJsonValue::Bool:
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    default:
+        return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+            .mid(1)
+            .chopped(1);
     }
 }
 
@@ -190,7 +200,8 @@ int OutputModel::add(const QVector<QByteArray> &messages, int maxRows)
                 columnsChanged = true;
             }
             row.values.resize(m_columns.size());
-            row.values[m_columns.indexOf(QStringLiteral("message"))] = QString::fromUtf8(messages[i]);
+            row.values[m_columns.indexOf(QStringLiteral("message"))] =
+                QString::fromUtf8(messages[i]);
         }
         rows.push_back(std::move(row));
     }
@@ -252,12 +263,13 @@ LiveOutputDock::LiveOutputDock(QWidget *parent)
     m_thread.setObjectName(QStringLiteral("rivulet-live-output"));
     m_thread.start();
     connect(m_client, &LiveClient::batch, this, &LiveOutputDock::onBatch);
-    connect(m_client, &LiveClient::stateChanged, this, [this](bool connected, const QString &message) {
-        m_connected = connected;
-        m_connect->setText(connected ? tr("Dis&connect") : tr("&Connect"));
-        m_status->setText(message);
-        Q_EMIT connectedChanged(connected);
-    });
+    connect(m_client, &LiveClient::stateChanged, this,
+            [this](bool connected, const QString &message) {
+                m_connected = connected;
+                m_connect->setText(connected ? tr("Dis&connect") : tr("&Connect"));
+                m_status->setText(message);
+                Q_EMIT connectedChanged(connected);
+            });
 
     auto *w = new QWidget;
     auto *v = new QVBoxLayout(w);
@@ -316,14 +328,16 @@ LiveOutputDock::LiveOutputDock(QWidget *parent)
         m_received = m_skipped = 0;
         updateStatus();
     });
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
     auto showRaw = [this] {
         for (int c = 0; c < m_model->columnCount(); ++c)
             m_table->setColumnHidden(c, c == m_model->columnCount() - 1 && !m_raw->isChecked());
     };
     connect(m_raw, &QCheckBox::toggled, this, showRaw);
     connect(m_model, &QAbstractItemModel::modelReset, this, showRaw);
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_table->resizeColumnsToContents(); });
+    connect(m_model, &QAbstractItemModel::modelReset, this,
+            [this] { m_table->resizeColumnsToContents(); });
     connect(m_token, &QPushButton::clicked, this, &LiveOutputDock::requestToken);
     m_token->setEnabled(false);
     showRaw();
@@ -331,7 +345,8 @@ LiveOutputDock::LiveOutputDock(QWidget *parent)
 
 LiveOutputDock::~LiveOutputDock()
 {
-    QMetaObject::invokeMethod(m_client, [c = m_client] { c->close(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_client, [c = m_client] { c->close(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -408,12 +423,14 @@ void LiveOutputDock::connectToUrl()
         return;
     }
     m_status->setText(tr("connecting to %1...").arg(u.toString()));
-    QMetaObject::invokeMethod(m_client, [c = m_client, u, headers] { c->open(u, headers); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_client, [c = m_client, u, headers] { c->open(u, headers); }, Qt::QueuedConnection);
 }
 
 void LiveOutputDock::disconnectFromUrl()
 {
-    QMetaObject::invokeMethod(m_client, [c = m_client] { c->close(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_client, [c = m_client] { c->close(); }, Qt::QueuedConnection);
 }
 
 void LiveOutputDock::onBatch(const QVector<QByteArray> &messages, qint64 dropped)
@@ -436,13 +453,15 @@ void LiveOutputDock::updateStatus()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (now - m_lastTick >= 1000) {
-        m_rate = m_lastTick > 0 ? double(m_received - m_lastReceived) * 1000.0 / double(now - m_lastTick) : 0;
+        m_rate = m_lastTick > 0
+                     ? double(m_received - m_lastReceived) * 1000.0 / double(now - m_lastTick)
+                     : 0;
         m_lastTick = now;
         m_lastReceived = m_received;
     }
     const QLocale l;
     QString text = (m_connected ? tr("connected") : tr("not connected")) + QStringLiteral(" · ")
-        + tr("%1 received").arg(l.toString(m_received));
+                   + tr("%1 received").arg(l.toString(m_received));
     if (m_skipped > 0)
         text += QStringLiteral(" · ") + tr("%1 skipped in the view").arg(l.toString(m_skipped));
     text += QStringLiteral(" · ") + tr("%1 events/s").arg(l.toString(qRound64(m_rate)));

@@ -99,7 +99,8 @@ public:
     qint64 skipped() const { return m_skipped; }
 
     // Issues a token for the URL (the studio provides it when a deployment config is used).
-    using TokenProvider = std::function<void(const QString &url, std::function<void(QString token, QString error)>)>;
+    using TokenProvider =
+        std::function<void(const QString &url, std::function<void(QString token, QString error)>)>;
     void setTokenProvider(TokenProvider provider);
 
 Q_SIGNALS:

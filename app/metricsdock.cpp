@@ -19,6 +19,8 @@ QChartView *makeView(QChart *chart)
 {
     auto *view = new QChartView(chart);
     view->setRenderHint(QPainter::Antialiasing);
+    // A chart's own minimum (axes, title, legend) would keep the bottom docks short.
+    view->setMinimumSize(220, 180);
     return view;
 }
 
@@ -74,7 +76,8 @@ MetricsDock::MetricsDock(EngineHost *engine, QWidget *parent)
     connect(engine, &EngineHost::positions, this, &MetricsDock::onPositions);
 }
 
-void MetricsDock::addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series, const QString &name, double rate)
+void MetricsDock::addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series,
+                          const QString &name, double rate)
 {
     QLineSeries *s = series.value(name);
     if (!s) {
@@ -92,7 +95,8 @@ void MetricsDock::addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLine
         yAxis->setMax(rate * 1.2);
 }
 
-void MetricsDock::onMetrics(quint64 runId, const QHash<QString, qint64> &streams, const QHash<QString, qint64> &sinks, qint64 errors)
+void MetricsDock::onMetrics(quint64 runId, const QHash<QString, qint64> &streams,
+                            const QHash<QString, qint64> &sinks, qint64 errors)
 {
     ++m_tick;
     const QString app = m_engine->run(runId).appName;
@@ -112,11 +116,17 @@ void MetricsDock::onMetrics(quint64 runId, const QHash<QString, qint64> &streams
     }
     for (QValueAxis *x : {m_streamsX, m_sinksX})
         x->setRange(std::max(0, m_tick - 60), std::max(60, m_tick));
-    m_summary->setText(tr("%1: %2 events through its streams, %3 failed").arg(app).arg(total).arg(errors));
+    m_summary->setText(
+        tr("%1: %2 events through its streams, %3 failed").arg(app).arg(total).arg(errors));
 }
 
 void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Position> &positions)
 {
+    // The first positions an app reports: show them (the map says more than the rates).
+    if (!m_mapShown && !positions.isEmpty()) {
+        m_mapShown = true;
+        m_tabs->setCurrentIndex(2);
+    }
     for (const Position &p : positions) {
         const QString key = stream + u'/' + p.id;
         QScatterSeries *trail = m_trails.value(key);
@@ -125,7 +135,8 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
             trail = new QScatterSeries;
             trail->setName(p.id.isEmpty() ? stream : p.id);
             trail->setMarkerSize(5);
-            m_mapChart->addSeries(trail);
+            m_mapChart->addSeries(trail); // takes the theme's next colour
+            trail->setBorderColor(trail->color());
             trail->attachAxis(m_lon);
             trail->attachAxis(m_lat);
             head = new QScatterSeries;
@@ -134,6 +145,7 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
             head->setPointLabelsVisible(true);
             head->setPointLabelsFormat(p.id.isEmpty() ? stream : p.id);
             head->setPointLabelsClipping(false);
+            head->setPointLabelsColor(m_dark ? Qt::white : Qt::black);
             m_mapChart->addSeries(head);
             head->attachAxis(m_lon);
             head->attachAxis(m_lat);
@@ -146,16 +158,38 @@ void MetricsDock::onPositions(quint64, const QString &stream, const QVector<Posi
             trail->removePoints(0, trail->count() - 300);
         head->clear();
         head->append(p.longitude, p.latitude);
-        // Grow the view to fit, with a margin.
+        // Grow the view to fit everything seen, with room around it for the labels.
         if (!m_boundsSet) {
-            m_lon->setRange(p.longitude - 0.05, p.longitude + 0.05);
-            m_lat->setRange(p.latitude - 0.05, p.latitude + 0.05);
+            m_bounds = QRectF(p.longitude, p.latitude, 0, 0);
             m_boundsSet = true;
         }
-        if (p.longitude < m_lon->min() || p.longitude > m_lon->max())
-            m_lon->setRange(std::min(m_lon->min(), p.longitude - 0.02), std::max(m_lon->max(), p.longitude + 0.02));
-        if (p.latitude < m_lat->min() || p.latitude > m_lat->max())
-            m_lat->setRange(std::min(m_lat->min(), p.latitude - 0.02), std::max(m_lat->max(), p.latitude + 0.02));
+        m_bounds.setLeft(std::min(m_bounds.left(), p.longitude));
+        m_bounds.setRight(std::max(m_bounds.right(), p.longitude));
+        m_bounds.setTop(std::min(m_bounds.top(), p.latitude));
+        m_bounds.setBottom(std::max(m_bounds.bottom(), p.latitude));
+    }
+    if (m_boundsSet) {
+        const double padX = std::max(0.01, m_bounds.width() * 0.12);
+        const double padY = std::max(0.01, m_bounds.height() * 0.12);
+        m_lon->setRange(m_bounds.left() - padX, m_bounds.right() + padX);
+        m_lat->setRange(m_bounds.top() - padY, m_bounds.bottom() + padY);
+    }
+}
+
+void MetricsDock::setDark(bool dark)
+{
+    m_dark = dark;
+    for (QChart *c : {m_streamsChart, m_sinksChart, m_mapChart}) {
+        c->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+        c->setAnimationOptions(QChart::NoAnimation);
+    }
+    // A theme recolours every series: keep each train's marker the colour of its trail.
+    for (auto it = m_trails.cbegin(); it != m_trails.cend(); ++it) {
+        it.value()->setBorderColor(it.value()->color());
+        if (QScatterSeries *head = m_heads.value(it.key())) {
+            head->setColor(it.value()->color());
+            head->setPointLabelsColor(dark ? Qt::white : Qt::black);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 #include "enginehost.h"
 
 #include <QDockWidget>
+#include <QRectF>
 #include <QHash>
 #include <QMap>
 
@@ -30,11 +31,16 @@ public:
     MetricsDock(EngineHost *engine, QWidget *parent = nullptr);
     int mapPointCount() const;
     QStringList seriesNames() const;
+    // Follows the studio's theme (the charts' own light or dark theme).
+    void setDark(bool dark);
+    bool isDark() const { return m_dark; }
 
 private:
-    void onMetrics(quint64 runId, const QHash<QString, qint64> &streams, const QHash<QString, qint64> &sinks, qint64 errors);
+    void onMetrics(quint64 runId, const QHash<QString, qint64> &streams,
+                   const QHash<QString, qint64> &sinks, qint64 errors);
     void onPositions(quint64 runId, const QString &stream, const QVector<Position> &positions);
-    void addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series, const QString &name, double rate);
+    void addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series,
+                 const QString &name, double rate);
 
     EngineHost *m_engine;
     QTabWidget *m_tabs;
@@ -55,6 +61,9 @@ private:
     QLabel *m_summary;
     int m_tick = 0;
     bool m_boundsSet = false;
+    QRectF m_bounds; // longitude x latitude of every position seen
+    bool m_mapShown = false;
+    bool m_dark = false;
 };
 
 } // namespace Rivulet::Studio

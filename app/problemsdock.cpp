@@ -23,7 +23,8 @@ ProblemsDock::ProblemsDock(QWidget *parent)
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item, int) {
         const QString file = item->data(0, Qt::UserRole).toString();
         if (!file.isEmpty())
-            Q_EMIT activated(file, item->data(0, Qt::UserRole + 1).toInt(), item->data(0, Qt::UserRole + 2).toInt());
+            Q_EMIT activated(file, item->data(0, Qt::UserRole + 1).toInt(),
+                             item->data(0, Qt::UserRole + 2).toInt());
     });
     connect(m_tree, &QTreeWidget::itemClicked, m_tree, &QTreeWidget::itemActivated);
 }
@@ -73,21 +74,28 @@ void ProblemsDock::rebuild()
     const QIcon infoIcon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
     for (const QString &file : files) {
         const QList<Lang::Diagnostic> &list = m_byFile[file];
-        auto *fileItem = new QTreeWidgetItem(m_tree, {QStringLiteral("%1 (%2)").arg(QFileInfo(file).fileName()).arg(list.size()), file});
+        auto *fileItem = new QTreeWidgetItem(
+            m_tree,
+            {QStringLiteral("%1 (%2)").arg(QFileInfo(file).fileName()).arg(list.size()), file});
         for (const Lang::Diagnostic &d : list) {
-            auto *item = new QTreeWidgetItem(fileItem, {d.message,
-                                                        QStringLiteral("%1:%2").arg(d.range.line).arg(d.range.column), d.hint});
-            item->setIcon(0, d.isError() ? errorIcon : d.severity == Lang::Severity::Warning ? warningIcon : infoIcon);
+            auto *item = new QTreeWidgetItem(
+                fileItem,
+                {d.message, QStringLiteral("%1:%2").arg(d.range.line).arg(d.range.column), d.hint});
+            item->setIcon(0, d.isError()                             ? errorIcon
+                             : d.severity == Lang::Severity::Warning ? warningIcon
+                                                                     : infoIcon);
             item->setData(0, Qt::UserRole, file);
             item->setData(0, Qt::UserRole + 1, d.range.line);
             item->setData(0, Qt::UserRole + 2, d.range.column);
-            item->setToolTip(0, d.hint.isEmpty() ? d.message : d.message + QStringLiteral("\n") + d.hint);
+            item->setToolTip(0, d.hint.isEmpty() ? d.message
+                                                 : d.message + QStringLiteral("\n") + d.hint);
             errors += d.isError() ? 1 : 0;
             warnings += d.severity == Lang::Severity::Warning ? 1 : 0;
         }
         fileItem->setExpanded(true);
     }
-    setWindowTitle(errors + warnings > 0 ? tr("Problems (%1)").arg(errors + warnings) : tr("Problems"));
+    setWindowTitle(errors + warnings > 0 ? tr("Problems (%1)").arg(errors + warnings)
+                                         : tr("Problems"));
     Q_EMIT countsChanged(errors, warnings);
 }
 

@@ -65,11 +65,12 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_formHost);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumHeight(150);
+    scroll->setMinimumHeight(110);
     sv->addWidget(scroll, 1);
     auto *sendRow = new QHBoxLayout;
     m_timestamp->setPlaceholderText(tr("timestamp (ms, empty: now)"));
-    m_timestamp->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,15}")), this));
+    m_timestamp->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,15}")), this));
     m_timestamp->setAccessibleName(tr("Event timestamp"));
     sendRow->addWidget(m_timestamp, 1);
     sendRow->addWidget(m_send);
@@ -88,9 +89,12 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     m_rate->setAccessibleName(tr("Simulation rate"));
     auto *newButton = new QPushButton(tr("&New..."));
     auto *newMenu = new QMenu(newButton);
-    newMenu->addAction(tr("Random values per attribute"), this, [this] { createSimulation(QStringLiteral("random")); });
-    newMenu->addAction(tr("Train route"), this, [this] { createSimulation(QStringLiteral("train")); });
-    newMenu->addAction(tr("From a CSV file..."), this, [this] { createSimulation(QStringLiteral("csv")); });
+    newMenu->addAction(tr("Random values per attribute"), this,
+                       [this] { createSimulation(QStringLiteral("random")); });
+    newMenu->addAction(tr("Train route"), this,
+                       [this] { createSimulation(QStringLiteral("train")); });
+    newMenu->addAction(tr("From a CSV file..."), this,
+                       [this] { createSimulation(QStringLiteral("csv")); });
     newButton->setMenu(newMenu);
     auto *edit = new QPushButton(tr("&Edit"));
     rateRow->addWidget(newButton);
@@ -110,7 +114,12 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     m_message->setWordWrap(true);
     m_message->setAccessibleName(tr("Simulator message"));
     v->addWidget(m_message);
-    setWidget(w);
+    // Scrolls rather than holding the docks around it to its full height.
+    auto *outer = new QScrollArea;
+    outer->setWidgetResizable(true);
+    outer->setFrameShape(QFrame::NoFrame);
+    outer->setWidget(w);
+    setWidget(outer);
 
     connect(m_engine, &EngineHost::started, this, &SimulatorDock::onRunsChanged);
     connect(m_engine, &EngineHost::stopped, this, &SimulatorDock::onRunsChanged);
@@ -128,7 +137,8 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
     });
     connect(m_stream, &QComboBox::currentIndexChanged, this, &SimulatorDock::rebuildForm);
     connect(m_send, &QPushButton::clicked, this, &SimulatorDock::sendSingleEvent);
-    connect(m_engine, &EngineHost::eventRejected, this, [this](quint64, const QString &message) { setMessage(message, true); });
+    connect(m_engine, &EngineHost::eventRejected, this,
+            [this](quint64, const QString &message) { setMessage(message, true); });
     connect(m_engine, &EngineHost::eventSent, this, [this](quint64, const QString &stream) {
         setMessage(tr("sent one event to %1").arg(stream), false);
     });
@@ -143,18 +153,22 @@ SimulatorDock::SimulatorDock(EngineHost *engine, QWidget *parent)
         else
             m_engine->pauseSimulation(currentRun());
     });
-    connect(m_stop, &QPushButton::clicked, this, [this] { m_engine->stopSimulation(currentRun()); });
+    connect(m_stop, &QPushButton::clicked, this,
+            [this] { m_engine->stopSimulation(currentRun()); });
     connect(m_engine, &EngineHost::simulationProgress, this,
             [this](quint64, qint64 sent, double rate, const QString &state) {
                 m_paused = state == QLatin1String("paused");
                 m_pause->setText(m_paused ? tr("Res&ume") : tr("Pa&use"));
-                m_progress->setVisible(state == QLatin1String("running") || state == QLatin1String("paused"));
-                m_simStatus->setText(tr("%1: %2 events sent, %3 events/s").arg(state).arg(sent).arg(qRound64(rate)));
+                m_progress->setVisible(state == QLatin1String("running")
+                                       || state == QLatin1String("paused"));
+                m_simStatus->setText(
+                    tr("%1: %2 events sent, %3 events/s").arg(state).arg(sent).arg(qRound64(rate)));
             });
-    connect(m_engine, &EngineHost::simulationFinished, this, [this](quint64, const QString &summary) {
-        m_progress->setVisible(false);
-        m_simStatus->setText(summary);
-    });
+    connect(m_engine, &EngineHost::simulationFinished, this,
+            [this](quint64, const QString &summary) {
+                m_progress->setVisible(false);
+                m_simStatus->setText(summary);
+            });
     onRunsChanged();
 }
 
@@ -174,11 +188,13 @@ QStringList SimulatorDock::simulations() const
 
 void SimulatorDock::refreshSimulations()
 {
-    const QString keep = m_sims->currentItem() ? m_sims->currentItem()->data(Qt::UserRole).toString() : QString();
+    const QString keep =
+        m_sims->currentItem() ? m_sims->currentItem()->data(Qt::UserRole).toString() : QString();
     m_sims->clear();
     if (m_workspace.isEmpty())
         return;
-    const QFileInfoList files = QDir(m_workspace).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QFileInfoList files =
+        QDir(m_workspace).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QFileInfo &fi : files) {
         QFile f(fi.filePath());
         if (!f.open(QIODevice::ReadOnly) || f.size() > 4 * 1024 * 1024)
@@ -186,8 +202,13 @@ void SimulatorDock::refreshSimulations()
         const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
         if (!o.contains(QLatin1String("sources")) && !o.contains(QLatin1String("properties")))
             continue;
-        const QString name = o.value(QLatin1String("properties")).toObject().value(QLatin1String("simulationName")).toString();
-        auto *item = new QListWidgetItem(name.isEmpty() ? fi.fileName() : QStringLiteral("%1  (%2)").arg(name, fi.fileName()), m_sims);
+        const QString name = o.value(QLatin1String("properties"))
+                                 .toObject()
+                                 .value(QLatin1String("simulationName"))
+                                 .toString();
+        auto *item = new QListWidgetItem(
+            name.isEmpty() ? fi.fileName() : QStringLiteral("%1  (%2)").arg(name, fi.fileName()),
+            m_sims);
         item->setData(Qt::UserRole, fi.filePath());
         if (fi.filePath() == keep)
             m_sims->setCurrentItem(item);
@@ -272,9 +293,11 @@ void SimulatorDock::rebuildForm()
             if (type == QLatin1String("int"))
                 e->setValidator(new QIntValidator(e));
             else if (type == QLatin1String("long"))
-                e->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?\\d{0,19}")), e));
+                e->setValidator(new QRegularExpressionValidator(
+                    QRegularExpression(QStringLiteral("-?\\d{0,19}")), e));
             else if (type == QLatin1String("float") || type == QLatin1String("double"))
-                e->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?\\d*(\\.\\d*)?([eE][-+]?\\d+)?")), e));
+                e->setValidator(new QRegularExpressionValidator(
+                    QRegularExpression(QStringLiteral("-?\\d*(\\.\\d*)?([eE][-+]?\\d+)?")), e));
             e->setPlaceholderText(type);
             field = e;
         }
@@ -326,7 +349,9 @@ void SimulatorDock::sendSingleEvent()
         else
             values << text;
         if (!ok) {
-            setMessage(tr("attribute '%1' is %2, but '%3' is not").arg(m_fields[i].first, type, text), true);
+            setMessage(
+                tr("attribute '%1' is %2, but '%3' is not").arg(m_fields[i].first, type, text),
+                true);
             field->setFocus();
             return;
         }
@@ -338,7 +363,8 @@ void SimulatorDock::createSimulation(const QString &kind)
 {
     const StreamInfo *s = currentStream();
     if (!s || m_workspace.isEmpty()) {
-        setMessage(tr("run an app first: the simulation is made for one of its input streams"), true);
+        setMessage(tr("run an app first: the simulation is made for one of its input streams"),
+                   true);
         return;
     }
     const RunInfo run = m_engine->run(currentRun());
@@ -347,8 +373,9 @@ void SimulatorDock::createSimulation(const QString &kind)
     source.insert(QStringLiteral("siddhiAppName"), run.appName);
     if (kind == QLatin1String("csv")) {
         bool ok = false;
-        const QString file = QInputDialog::getText(this, tr("CSV feed"), tr("CSV file (in the workspace):"), QLineEdit::Normal,
-                                                   QStringLiteral("%1.csv").arg(s->name), &ok);
+        const QString file =
+            QInputDialog::getText(this, tr("CSV feed"), tr("CSV file (in the workspace):"),
+                                  QLineEdit::Normal, QStringLiteral("%1.csv").arg(s->name), &ok);
         if (!ok || file.isEmpty())
             return;
         source.insert(QStringLiteral("simulationType"), QStringLiteral("CSV_SIMULATION"));
@@ -363,7 +390,9 @@ void SimulatorDock::createSimulation(const QString &kind)
         source.insert(QStringLiteral("gpsNoise"), 5);
         source.insert(QStringLiteral("reportInterval"), 1000);
         source.insert(QStringLiteral("routeEnd"), QStringLiteral("reverse"));
-        source.insert(QStringLiteral("route"), QJsonArray{QJsonArray{52.3676, 4.9041}, QJsonArray{52.0907, 5.1214}, QJsonArray{51.9244, 4.4777}});
+        source.insert(QStringLiteral("route"),
+                      QJsonArray{QJsonArray{52.3676, 4.9041}, QJsonArray{52.0907, 5.1214},
+                                 QJsonArray{51.9244, 4.4777}});
     } else {
         source.insert(QStringLiteral("simulationType"), QStringLiteral("RANDOM_DATA_SIMULATION"));
         source.insert(QStringLiteral("timestampInterval"), QStringLiteral("1000"));
@@ -392,7 +421,8 @@ void SimulatorDock::createSimulation(const QString &kind)
                            {QStringLiteral("description"), tr("%1 feed for %2").arg(kind, s->name)},
                            {QStringLiteral("timeInterval"), QStringLiteral("1000")},
                            {QStringLiteral("noOfEvents"), QStringLiteral("100")}};
-    const QJsonObject doc{{QStringLiteral("properties"), properties}, {QStringLiteral("sources"), QJsonArray{source}}};
+    const QJsonObject doc{{QStringLiteral("properties"), properties},
+                          {QStringLiteral("sources"), QJsonArray{source}}};
     QString path = QDir(m_workspace).filePath(name + QStringLiteral(".sim.json"));
     for (int n = 2; QFileInfo::exists(path); ++n)
         path = QDir(m_workspace).filePath(QStringLiteral("%1-%2.sim.json").arg(name).arg(n));

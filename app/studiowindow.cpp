@@ -38,6 +38,7 @@
 #include <QStyleFactory>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QUrl>
@@ -51,38 +52,42 @@ QString templateText(const QString &name, const QString &kind)
     const QString header = QStringLiteral("@App:name('%1')\n@App:description('')\n\n").arg(name);
     if (kind == QLatin1String("filter")) {
         return header
-            + QStringLiteral("-- Keeps the readings above a threshold.\n"
-                             "define stream SensorStream (deviceId string, value double, timestamp long);\n\n"
-                             "@sink(type='log')\n"
-                             "define stream HighReadings (deviceId string, value double);\n\n"
-                             "from SensorStream[value > 50.0]\n"
-                             "select deviceId, value\n"
-                             "insert into HighReadings;\n");
+               + QStringLiteral(
+                   "-- Keeps the readings above a threshold.\n"
+                   "define stream SensorStream (deviceId string, value double, timestamp long);\n\n"
+                   "@sink(type='log')\n"
+                   "define stream HighReadings (deviceId string, value double);\n\n"
+                   "from SensorStream[value > 50.0]\n"
+                   "select deviceId, value\n"
+                   "insert into HighReadings;\n");
     }
     if (kind == QLatin1String("window")) {
         return header
-            + QStringLiteral("-- The average reading per device over the last minute.\n"
-                             "define stream SensorStream (deviceId string, value double);\n\n"
-                             "@sink(type='log')\n"
-                             "define stream Averages (deviceId string, average double);\n\n"
-                             "from SensorStream#window.time(1 min)\n"
-                             "select deviceId, avg(value) as average\n"
-                             "group by deviceId\n"
-                             "insert into Averages;\n");
+               + QStringLiteral("-- The average reading per device over the last minute.\n"
+                                "define stream SensorStream (deviceId string, value double);\n\n"
+                                "@sink(type='log')\n"
+                                "define stream Averages (deviceId string, average double);\n\n"
+                                "from SensorStream#window.time(1 min)\n"
+                                "select deviceId, avg(value) as average\n"
+                                "group by deviceId\n"
+                                "insert into Averages;\n");
     }
     if (kind == QLatin1String("websocket")) {
         return header
-            + QStringLiteral("-- Events POSTed over HTTP, served to every WebSocket client.\n"
-                             "@source(type='http', receiver.url='http://0.0.0.0:8080/events', @map(type='json'))\n"
-                             "define stream InputStream (id string, value double);\n\n"
-                             "@sink(type='websocket-server', host='localhost', port='8081', @map(type='json'))\n"
-                             "define stream OutputStream (id string, value double);\n\n"
-                             "from InputStream\n"
-                             "select id, value\n"
-                             "insert into OutputStream;\n");
+               + QStringLiteral("-- Events POSTed over HTTP, served to every WebSocket client.\n"
+                                "@source(type='http', receiver.url='http://0.0.0.0:8080/events', "
+                                "@map(type='json'))\n"
+                                "define stream InputStream (id string, value double);\n\n"
+                                "@sink(type='websocket-server', host='localhost', port='8081', "
+                                "@map(type='json'))\n"
+                                "define stream OutputStream (id string, value double);\n\n"
+                                "from InputStream\n"
+                                "select id, value\n"
+                                "insert into OutputStream;\n");
     }
-    return header + QStringLiteral("define stream InputStream (id string, value double);\n\n"
-                                   "from InputStream\nselect *\ninsert into OutputStream;\n");
+    return header
+           + QStringLiteral("define stream InputStream (id string, value double);\n\n"
+                            "from InputStream\nselect *\ninsert into OutputStream;\n");
 }
 
 const char *const kTemplates[][2] = {{"empty", "Empty app"},
@@ -122,8 +127,9 @@ StudioWindow::StudioWindow(QSettings *settings, QWidget *parent)
         updateRunActions();
     });
 
-    m_fsModel->setNameFilters({QStringLiteral("*.siddhi"), QStringLiteral("*.json"), QStringLiteral("*.yaml"),
-                               QStringLiteral("*.yml"), QStringLiteral("*.csv"), QStringLiteral("*.md"),
+    m_fsModel->setNameFilters({QStringLiteral("*.siddhi"), QStringLiteral("*.json"),
+                               QStringLiteral("*.yaml"), QStringLiteral("*.yml"),
+                               QStringLiteral("*.csv"), QStringLiteral("*.md"),
                                QStringLiteral("*.txt")});
     m_fsModel->setNameFilterDisables(false);
     m_tree->setModel(m_fsModel);
@@ -167,8 +173,10 @@ StudioWindow::StudioWindow(QSettings *settings, QWidget *parent)
     connect(m_engine, &EngineHost::log, m_console, &ConsoleDock::append);
 
     const QString ws = m_settings->value(QStringLiteral("workspace")).toString();
-    setWorkspace(ws.isEmpty() ? QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).filePath(QStringLiteral("Rivulet"))
-                              : ws);
+    setWorkspace(ws.isEmpty()
+                     ? QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                           .filePath(QStringLiteral("Rivulet"))
+                     : ws);
     setDarkTheme(m_settings->value(QStringLiteral("theme")).toString() == QLatin1String("dark"));
     showWelcome();
 }
@@ -193,7 +201,8 @@ void StudioWindow::setWorkspace(const QString &folder)
 
 void StudioWindow::chooseWorkspace()
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Workspace folder"), m_workspace);
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Workspace folder"), m_workspace);
     if (!folder.isEmpty())
         setWorkspace(folder);
 }
@@ -203,13 +212,17 @@ QString StudioWindow::importSample(const QString &sampleFileName)
     const QString target = QDir(m_workspace).filePath(sampleFileName);
     if (!QFileInfo::exists(target)) {
         QFile::copy(QStringLiteral(":/samples/") + sampleFileName, target);
-        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup
+                                          | QFile::ReadOther);
     }
     // A sample's ready simulation comes with it.
     const QString sim = QFileInfo(sampleFileName).completeBaseName() + QStringLiteral(".sim.json");
-    if (QFile::exists(QStringLiteral(":/samples/") + sim) && !QFileInfo::exists(QDir(m_workspace).filePath(sim))) {
+    if (QFile::exists(QStringLiteral(":/samples/") + sim)
+        && !QFileInfo::exists(QDir(m_workspace).filePath(sim))) {
         QFile::copy(QStringLiteral(":/samples/") + sim, QDir(m_workspace).filePath(sim));
-        QFile::setPermissions(QDir(m_workspace).filePath(sim), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(QDir(m_workspace).filePath(sim), QFile::ReadOwner | QFile::WriteOwner
+                                                                   | QFile::ReadGroup
+                                                                   | QFile::ReadOther);
     }
     m_simulator->refreshSimulations();
     openFile(target);
@@ -239,12 +252,14 @@ void StudioWindow::newFromTemplate()
     for (const auto &t : kTemplates)
         names << tr(t[1]);
     bool ok = false;
-    const QString chosen = QInputDialog::getItem(this, tr("New app"), tr("Start from:"), names, 0, false, &ok);
+    const QString chosen =
+        QInputDialog::getItem(this, tr("New app"), tr("Start from:"), names, 0, false, &ok);
     if (!ok)
         return;
-    const QString name = QInputDialog::getText(this, tr("New app"), tr("App name (also the file name):"), QLineEdit::Normal,
-                                               QStringLiteral("NewApp"), &ok)
-                             .trimmed();
+    const QString name =
+        QInputDialog::getText(this, tr("New app"), tr("App name (also the file name):"),
+                              QLineEdit::Normal, QStringLiteral("NewApp"), &ok)
+            .trimmed();
     if (!ok || name.isEmpty())
         return;
     newApp(name, QString::fromLatin1(kTemplates[names.indexOf(chosen)][0]));
@@ -253,12 +268,14 @@ void StudioWindow::newFromTemplate()
 void StudioWindow::renameFile(const QString &path)
 {
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename"), tr("New name:"), QLineEdit::Normal, QFileInfo(path).fileName(), &ok);
+    const QString name = QInputDialog::getText(this, tr("Rename"), tr("New name:"),
+                                               QLineEdit::Normal, QFileInfo(path).fileName(), &ok);
     if (!ok || name.isEmpty() || name == QFileInfo(path).fileName())
         return;
     const QString target = QFileInfo(path).dir().filePath(name);
     if (QFileInfo::exists(target) || !QFile::rename(path, target)) {
-        statusBar()->showMessage(tr("Cannot rename %1 to %2").arg(QFileInfo(path).fileName(), name), 8000);
+        statusBar()->showMessage(tr("Cannot rename %1 to %2").arg(QFileInfo(path).fileName(), name),
+                                 8000);
         return;
     }
     if (Document *doc = document(path)) {
@@ -270,7 +287,8 @@ void StudioWindow::renameFile(const QString &path)
 
 void StudioWindow::deleteFile(const QString &path)
 {
-    if (QMessageBox::question(this, tr("Delete"), tr("Delete %1?").arg(QFileInfo(path).fileName())) != QMessageBox::Yes)
+    if (QMessageBox::question(this, tr("Delete"), tr("Delete %1?").arg(QFileInfo(path).fileName()))
+        != QMessageBox::Yes)
         return;
     if (Document *doc = document(path)) {
         doc->codeEditor()->setModified(false);
@@ -325,7 +343,9 @@ Document *StudioWindow::openFile(const QString &path)
     m_tabs->setCurrentIndex(index);
     connect(doc, &Document::modificationChanged, this, [this, doc] { updateTab(doc); });
     connect(doc, &Document::diagnosticsChanged, this,
-            [this, doc](const QList<Lang::Diagnostic> &d) { m_problems->setDiagnostics(doc->path(), d); });
+            [this, doc](const QList<Lang::Diagnostic> &d) {
+                m_problems->setDiagnostics(doc->path(), d);
+            });
     updateTab(doc);
     if (!m_restoring)
         addRecent(doc->path());
@@ -341,13 +361,15 @@ bool StudioWindow::saveDocument(Document *doc, bool askAboutName)
     if (doc->isApp()) {
         const QString name = doc->appName();
         if (!name.isEmpty() && name != QFileInfo(doc->path()).completeBaseName()) {
-            const QString target = QFileInfo(doc->path()).dir().filePath(name + QStringLiteral(".siddhi"));
+            const QString target =
+                QFileInfo(doc->path()).dir().filePath(name + QStringLiteral(".siddhi"));
             QMessageBox::StandardButton answer = QMessageBox::Yes;
             if (askAboutName) {
-                answer = QMessageBox::question(this, tr("File name"),
-                                               tr("The app is called %1 but the file is %2. Rename the file to %3?")
-                                                   .arg(name, QFileInfo(doc->path()).fileName(), QFileInfo(target).fileName()),
-                                               QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel, QMessageBox::Yes);
+                answer = QMessageBox::question(
+                    this, tr("File name"),
+                    tr("The app is called %1 but the file is %2. Rename the file to %3?")
+                        .arg(name, QFileInfo(doc->path()).fileName(), QFileInfo(target).fileName()),
+                    QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel, QMessageBox::Yes);
             }
             if (answer == QMessageBox::Cancel)
                 return false;
@@ -379,7 +401,8 @@ void StudioWindow::saveAs(Document *doc)
 {
     if (!doc)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save as"), doc->path(), tr("SiddhiQL apps (*.siddhi);;All files (*)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save as"), doc->path(), tr("SiddhiQL apps (*.siddhi);;All files (*)"));
     if (path.isEmpty())
         return;
     doc->setPath(path);
@@ -389,9 +412,9 @@ void StudioWindow::saveAs(Document *doc)
 bool StudioWindow::closeDocument(Document *doc)
 {
     if (doc->isModified()) {
-        const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-                                                  tr("Save the changes to %1?").arg(doc->displayName()),
-                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"), tr("Save the changes to %1?").arg(doc->displayName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
         if (answer == QMessageBox::Cancel)
             return false;
         if (answer == QMessageBox::Save && !saveDocument(doc))
@@ -405,8 +428,9 @@ bool StudioWindow::closeDocument(Document *doc)
 
 void StudioWindow::openDialog()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open"), m_workspace,
-                                                            tr("SiddhiQL apps (*.siddhi);;Simulations (*.json);;All files (*)"));
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open"), m_workspace,
+        tr("SiddhiQL apps (*.siddhi);;Simulations (*.json);;All files (*)"));
     for (const QString &f : files)
         openFile(f);
 }
@@ -429,8 +453,10 @@ void StudioWindow::updateTab(Document *doc)
 void StudioWindow::updateTitle()
 {
     Document *doc = currentDocument();
-    setWindowTitle(doc ? QStringLiteral("%1%2 - Rivulet Studio").arg(doc->displayName(), doc->isModified() ? QStringLiteral(" *") : QString())
-                       : tr("Rivulet Studio"));
+    setWindowTitle(
+        doc ? QStringLiteral("%1%2 - Rivulet Studio")
+                  .arg(doc->displayName(), doc->isModified() ? QStringLiteral(" *") : QString())
+            : tr("Rivulet Studio"));
 }
 
 void StudioWindow::addRecent(const QString &path)
@@ -452,9 +478,11 @@ void StudioWindow::showWelcome()
 {
     if (!m_welcome) {
         m_welcome = new WelcomePage;
-        connect(m_welcome, &WelcomePage::importRequested, this, [this](const QString &f) { importSample(f); });
+        connect(m_welcome, &WelcomePage::importRequested, this,
+                [this](const QString &f) { importSample(f); });
         connect(m_welcome, &WelcomePage::newAppRequested, this, &StudioWindow::newFromTemplate);
-        connect(m_welcome, &WelcomePage::openWorkspaceRequested, this, &StudioWindow::chooseWorkspace);
+        connect(m_welcome, &WelcomePage::openWorkspaceRequested, this,
+                &StudioWindow::chooseWorkspace);
     }
     if (m_tabs->indexOf(m_welcome) < 0)
         m_tabs->insertTab(0, m_welcome, tr("Welcome"));
@@ -482,7 +510,10 @@ void StudioWindow::runCurrent()
     if (compiled.hasErrors()) {
         m_problems->show();
         m_problems->raise();
-        statusBar()->showMessage(tr("%1 has %2 error(s): fix them to run it").arg(doc->displayName()).arg(compiled.errorCount()), 8000);
+        statusBar()->showMessage(tr("%1 has %2 error(s): fix them to run it")
+                                     .arg(doc->displayName())
+                                     .arg(compiled.errorCount()),
+                                 8000);
         return;
     }
     if (const quint64 old = m_runByPath.value(doc->path()))
@@ -511,25 +542,32 @@ void StudioWindow::onStarted(const RunInfo &run)
     QStringList endpoints;
     for (const Endpoint &e : run.endpoints)
         endpoints << QStringLiteral("%1 %2 %3").arg(e.type, e.kind, e.url);
-    m_console->append(2, run.appName, tr("running%1").arg(endpoints.isEmpty() ? QString() : QStringLiteral(": ") + endpoints.join(QStringLiteral(", "))));
+    m_console->append(2, run.appName,
+                      tr("running%1")
+                          .arg(endpoints.isEmpty()
+                                   ? QString()
+                                   : QStringLiteral(": ") + endpoints.join(QStringLiteral(", "))));
     statusBar()->showMessage(tr("Running %1").arg(run.appName), 5000);
     const int n = m_engine->runs().size();
     m_runLabel->setText(n == 1 ? tr("1 app running") : tr("%1 apps running").arg(n));
     if (Document *doc = document(run.path))
         updateTab(doc);
-    proposeLiveUrls();
+    proposeLiveUrls(&run);
     updateRunActions();
 }
 
-void StudioWindow::onFailed(quint64 runId, const QString &path, const QString &message, const QList<Lang::Diagnostic> &diagnostics)
+void StudioWindow::onFailed(quint64 runId, const QString &path, const QString &message,
+                            const QList<Lang::Diagnostic> &diagnostics)
 {
     if (m_runByPath.value(path) == runId)
         m_runByPath.remove(path);
     if (!diagnostics.isEmpty())
         m_problems->setDiagnostics(path, diagnostics);
-    m_console->append(4, QFileInfo(path).completeBaseName(), tr("could not start: %1").arg(message));
+    m_console->append(4, QFileInfo(path).completeBaseName(),
+                      tr("could not start: %1").arg(message));
     m_console->show();
-    statusBar()->showMessage(tr("%1 could not start: %2").arg(QFileInfo(path).fileName(), message), 15000);
+    statusBar()->showMessage(tr("%1 could not start: %2").arg(QFileInfo(path).fileName(), message),
+                             15000);
     if (Document *doc = document(path))
         updateTab(doc);
     updateRunActions();
@@ -541,13 +579,15 @@ void StudioWindow::onStopped(quint64 runId, const QString &path)
         m_runByPath.remove(path);
     m_console->append(2, QFileInfo(path).completeBaseName(), tr("stopped"));
     const int n = int(m_engine->runs().size());
-    m_runLabel->setText(n == 0 ? tr("No app running") : n == 1 ? tr("1 app running") : tr("%1 apps running").arg(n));
+    m_runLabel->setText(n == 0   ? tr("No app running")
+                        : n == 1 ? tr("1 app running")
+                                 : tr("%1 apps running").arg(n));
     if (Document *doc = document(path))
         updateTab(doc);
     updateRunActions();
 }
 
-void StudioWindow::proposeLiveUrls()
+void StudioWindow::proposeLiveUrls(const RunInfo *justStarted)
 {
     QStringList urls;
     for (const RunInfo &run : m_engine->runs()) {
@@ -561,6 +601,19 @@ void StudioWindow::proposeLiveUrls()
         }
     }
     m_live->setProposals(urls);
+    // An app that starts again (after Stop or an edit) serves the same URL: follow it, whether or
+    // not the old connection has noticed yet that the previous run closed it.
+    if (justStarted && m_live->isConnected()) {
+        for (const Endpoint &e : justStarted->endpoints) {
+            QUrl u(e.url);
+            if (u.host() == QLatin1String("0.0.0.0"))
+                u.setHost(QStringLiteral("localhost"));
+            if (e.kind == QLatin1String("sink") && u == QUrl(m_live->url())) {
+                m_live->connectToUrl();
+                return;
+            }
+        }
+    }
     // The first time an app serves something, watch it: connect and show the output and map.
     if (!urls.isEmpty() && !m_live->isConnected()) {
         m_live->setUrl(urls.first());
@@ -583,9 +636,11 @@ void StudioWindow::updateRunActions()
 void StudioWindow::setDarkTheme(bool dark)
 {
     m_theme = dark ? Editor::EditorTheme::dark() : Editor::EditorTheme::light();
-    m_settings->setValue(QStringLiteral("theme"), dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    m_settings->setValue(QStringLiteral("theme"),
+                         dark ? QStringLiteral("dark") : QStringLiteral("light"));
     for (Document *d : documents())
         d->applySettings(m_editorSettings, m_theme);
+    m_metrics->setDark(dark);
     applyThemeToApplication();
     if (QAction *a = m_actions.value(QStringLiteral("dark")))
         a->setChecked(dark);
@@ -625,7 +680,8 @@ void StudioWindow::saveSession()
     for (Document *d : documents())
         open << d->path();
     m_settings->setValue(QStringLiteral("session/open"), open);
-    m_settings->setValue(QStringLiteral("session/current"), currentDocument() ? currentDocument()->path() : QString());
+    m_settings->setValue(QStringLiteral("session/current"),
+                         currentDocument() ? currentDocument()->path() : QString());
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings->setValue(QStringLiteral("window/state"), saveState());
     m_settings->sync();
@@ -635,7 +691,8 @@ void StudioWindow::restoreSession()
 {
     m_restoring = true;
     restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    m_layoutRestored =
+        restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
     for (const QString &path : m_settings->value(QStringLiteral("session/open")).toStringList()) {
         if (QFileInfo::exists(path))
             openFile(path);
@@ -652,8 +709,9 @@ void StudioWindow::closeEvent(QCloseEvent *event)
     for (Document *d : documents()) {
         if (d->isModified()) {
             m_tabs->setCurrentWidget(d);
-            const auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changes to %1?").arg(d->displayName()),
-                                                      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+            const auto answer = QMessageBox::question(
+                this, tr("Unsaved changes"), tr("Save the changes to %1?").arg(d->displayName()),
+                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
             if (answer == QMessageBox::Cancel) {
                 event->ignore();
                 return;
@@ -687,18 +745,29 @@ void StudioWindow::createDocks()
     tabifyDockWidget(m_simulator, m_metrics);
     m_problems->raise();
     m_simulator->raise();
-    resizeDocks({m_problems}, {220}, Qt::Vertical);
-    resizeDocks({m_simulator}, {400}, Qt::Horizontal);
-    connect(m_problems, &ProblemsDock::activated, this, [this](const QString &file, int line, int column) {
-        if (Document *d = openFile(file))
-            d->goTo(line, column);
+    // The first layout (no saved session): sized once the window has its real size.
+    QTimer::singleShot(0, this, [this] {
+        if (m_layoutRestored)
+            return;
+        for (QDockWidget *d :
+             {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
+              static_cast<QDockWidget *>(m_live)})
+            resizeDocks({d}, {260}, Qt::Vertical);
+        resizeDocks({m_simulator}, {400}, Qt::Horizontal);
     });
-    connect(m_simulator, &SimulatorDock::openFileRequested, this, [this](const QString &path) { openFile(path); });
+    connect(m_problems, &ProblemsDock::activated, this,
+            [this](const QString &file, int line, int column) {
+                if (Document *d = openFile(file))
+                    d->goTo(line, column);
+            });
+    connect(m_simulator, &SimulatorDock::openFileRequested, this,
+            [this](const QString &path) { openFile(path); });
 }
 
 void StudioWindow::createActions()
 {
-    auto add = [this](const char *id, const QString &text, const QKeySequence &key, auto slot, QStyle::StandardPixmap icon = QStyle::SP_CustomBase) {
+    auto add = [this](const char *id, const QString &text, const QKeySequence &key, auto slot,
+                      QStyle::StandardPixmap icon = QStyle::SP_CustomBase) {
         auto *a = new QAction(text, this);
         a->setObjectName(QString::fromLatin1(id));
         if (!key.isEmpty())
@@ -710,16 +779,25 @@ void StudioWindow::createActions()
         m_actions.insert(QString::fromLatin1(id), a);
         return a;
     };
-    add("new", tr("&New app..."), QKeySequence::New, [this] { newFromTemplate(); }, QStyle::SP_FileIcon);
-    add("open", tr("&Open..."), QKeySequence::Open, [this] { openDialog(); }, QStyle::SP_DialogOpenButton);
-    add("save", tr("&Save"), QKeySequence::Save, [this] { saveDocument(currentDocument()); }, QStyle::SP_DialogSaveButton);
+    add(
+        "new", tr("&New app..."), QKeySequence::New, [this] { newFromTemplate(); },
+        QStyle::SP_FileIcon);
+    add(
+        "open", tr("&Open..."), QKeySequence::Open, [this] { openDialog(); },
+        QStyle::SP_DialogOpenButton);
+    add(
+        "save", tr("&Save"), QKeySequence::Save, [this] { saveDocument(currentDocument()); },
+        QStyle::SP_DialogSaveButton);
     add("saveAs", tr("Save &as..."), QKeySequence::SaveAs, [this] { saveAs(currentDocument()); });
-    add("close", tr("&Close file"), QKeySequence::Close, [this] {
+    auto *closeFile = add("close", tr("&Close file"), QKeySequence(), [this] {
         if (Document *d = currentDocument())
             closeDocument(d);
         else if (m_tabs->currentWidget() == m_welcome)
             m_tabs->removeTab(m_tabs->currentIndex());
     });
+    // Ctrl+W on every desktop (the platform's QKeySequence::Close may be Ctrl+F4 alone).
+    closeFile->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_W), QKeySequence(Qt::CTRL | Qt::Key_F4)});
     add("rename", tr("&Rename file..."), QKeySequence(), [this] {
         if (Document *d = currentDocument())
             renameFile(d->path());
@@ -728,7 +806,8 @@ void StudioWindow::createActions()
         if (Document *d = currentDocument())
             deleteFile(d->path());
     });
-    add("workspace", tr("Open &workspace folder..."), QKeySequence(), [this] { chooseWorkspace(); });
+    add("workspace", tr("Open &workspace folder..."), QKeySequence(),
+        [this] { chooseWorkspace(); });
     add("welcome", tr("&Welcome and samples"), QKeySequence(), [this] { showWelcome(); });
     add("export", tr("&Export..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] {
         QHash<QString, QByteArray> texts;
@@ -743,11 +822,17 @@ void StudioWindow::createActions()
         if (Document *d = currentDocument(); d && d->view())
             d->view()->findBar()->showFind();
     });
-    add("run", tr("&Run app"), QKeySequence(Qt::Key_F5), [this] { runCurrent(); }, QStyle::SP_MediaPlay);
-    add("stop", tr("&Stop app"), QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { stopCurrent(); }, QStyle::SP_MediaStop);
+    add(
+        "run", tr("&Run app"), QKeySequence(Qt::Key_F5), [this] { runCurrent(); },
+        QStyle::SP_MediaPlay);
+    add(
+        "stop", tr("&Stop app"), QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { stopCurrent(); },
+        QStyle::SP_MediaStop);
     add("stopAll", tr("Stop &all apps"), QKeySequence(), [this] { m_engine->stopAll(); });
-    add("palette", tr("Command &palette..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), [this] { showCommandPalette(); });
-    auto *dark = add("dark", tr("&Dark theme"), QKeySequence(), [this](bool on) { setDarkTheme(on); });
+    add("palette", tr("Command &palette..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+        [this] { showCommandPalette(); });
+    auto *dark =
+        add("dark", tr("&Dark theme"), QKeySequence(), [this](bool on) { setDarkTheme(on); });
     dark->setCheckable(true);
     add("liveConnect", tr("Connect live &output"), QKeySequence(), [this] {
         m_live->show();
@@ -788,9 +873,10 @@ void StudioWindow::createMenus()
         run->addAction(m_actions.value(QString::fromLatin1(id)));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *d : {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
-                           static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_live),
-                           static_cast<QDockWidget *>(m_metrics)})
+    for (QDockWidget *d :
+         {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
+          static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_live),
+          static_cast<QDockWidget *>(m_metrics)})
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_actions.value(QStringLiteral("dark")));
@@ -804,11 +890,14 @@ void StudioWindow::createMenus()
 QList<QAction *> StudioWindow::allActions() const
 {
     QList<QAction *> out = m_actions.values();
-    for (QDockWidget *d : {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
-                           static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_live),
-                           static_cast<QDockWidget *>(m_metrics)})
+    for (QDockWidget *d :
+         {static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_console),
+          static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_live),
+          static_cast<QDockWidget *>(m_metrics)})
         out << d->toggleViewAction();
-    std::sort(out.begin(), out.end(), [](QAction *a, QAction *b) { return a->text().remove(u'&') < b->text().remove(u'&'); });
+    std::sort(out.begin(), out.end(), [](QAction *a, QAction *b) {
+        return a->text().remove(u'&') < b->text().remove(u'&');
+    });
     return out;
 }
 

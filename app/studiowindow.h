@@ -89,7 +89,8 @@ private:
     void addRecent(const QString &path);
     void applyThemeToApplication();
     void onStarted(const RunInfo &run);
-    void onFailed(quint64 runId, const QString &path, const QString &message, const QList<Lang::Diagnostic> &diagnostics);
+    void onFailed(quint64 runId, const QString &path, const QString &message,
+                  const QList<Lang::Diagnostic> &diagnostics);
     void onStopped(quint64 runId, const QString &path);
     void newFromTemplate();
     void openDialog();
@@ -98,7 +99,7 @@ private:
     void deleteFile(const QString &path);
     void chooseWorkspace();
     void showWelcome();
-    void proposeLiveUrls();
+    void proposeLiveUrls(const RunInfo *justStarted = nullptr);
 
     QSettings *m_settings;
     QString m_workspace;
@@ -120,6 +121,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     bool m_restoring = false;
+    bool m_layoutRestored = false;
 };
 
 } // namespace Rivulet::Studio

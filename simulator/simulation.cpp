@@ -280,9 +280,12 @@ void Simulation::step()
         }
         ++m_sent;
         ++next->sent;
-        next->has = next->source->next(next->event);
+        // A slot may have paused, stopped or failed the run during the send; the events are
+        // released only when it has ended.
+        if (next->event)
+            next->has = next->source->next(next->event);
         if (m_state != State::Running)
-            return; // the sink failed or a slot stopped us
+            return;
         if (m_pace != Pace::Unpaced || (n & 255) == 0) {
             t = now();
             if (t >= sliceEnd) {

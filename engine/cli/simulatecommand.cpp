@@ -243,6 +243,13 @@ int simulateCommand(const QStringList &arguments)
                 schemas << StreamSchema::fromApp(compiled, s->name);
             target->setSchemas(schemas);
         }
+        if (config.streams().size() > 1)
+            std::fprintf(stderr,
+                         "rivulet simulate: warning: the simulation feeds %d streams (%s); all go "
+                         "to %s\n",
+                         int(config.streams().size()),
+                         qPrintable(config.streams().join(QStringLiteral(", "))),
+                         qPrintable(target->url().toString()));
         remoteSink = target.get();
         sink = std::move(target);
     } else {

@@ -328,10 +328,12 @@ bool AppRuntime::build(QList<Lang::Diagnostic> *diagnostics)
                 ok = false;
             break;
         case DefinitionKind::Trigger:
-            fail(def->range, QStringLiteral("triggers are not implemented yet"));
+            if (!buildTrigger(*this, builder, *def))
+                ok = false;
             break;
         case DefinitionKind::Aggregation:
-            fail(def->range, QStringLiteral("incremental aggregations are not implemented yet"));
+            if (!buildAggregation(*this, builder, *def))
+                ok = false;
             break;
         case DefinitionKind::Function:
             fail(def->range,

@@ -495,7 +495,7 @@ bool buildJoinQuery(QueryBuilder &builder, const Query &query, QueryRuntime &run
             continue;
 
         StreamJunction *source =
-            side.kind == SideKind::Window ? side.named->junction() : app.junction(name);
+            side.kind == SideKind::Window ? side.named->junction() : builder.junction(name);
         if (!source)
             return builder.error(
                 in.source.range,
@@ -581,12 +581,13 @@ bool buildJoinQuery(QueryBuilder &builder, const Query &query, QueryRuntime &run
         query, runtime, {jr->sides[0].layout, jr->sides[1].layout}, {}, false, false);
     if (!selector)
         return false;
+    const FaultHandler fault(&app.context(), faultSource, runtime.name);
+    selector->fault = fault;
     jr->selector = selector;
     jr->configure();
     Processor *limiter = builder.buildRateLimiter(query, runtime, runtime.layouts.back());
     if (query.rate.kind != OutputRate::None && !limiter)
         return false;
-    const FaultHandler fault(&app.context(), faultSource, runtime.name);
     OutputProcessor *output = builder.buildOutput(query, runtime, runtime.layouts.back(), fault);
     if (!output)
         return false;

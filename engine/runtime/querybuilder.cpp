@@ -46,6 +46,15 @@ bool QueryBuilder::error(const Lang::SourceRange &range, const QString &message)
     return false;
 }
 
+StreamJunction *QueryBuilder::junction(const QString &name, bool output) const
+{
+    if (m_resolver) {
+        if (StreamJunction *j = m_resolver(name, output))
+            return j;
+    }
+    return m_app.junction(name);
+}
+
 CompileOptions QueryBuilder::options(const std::vector<bool> &collectionSlots) const
 {
     CompileOptions o;
@@ -347,7 +356,7 @@ OutputProcessor *QueryBuilder::buildOutput(const Query &query, QueryRuntime &run
         if (NamedWindow *window = m_app.namedWindow(out.target.name); window && !out.target.inner)
             return runtime.own(std::make_unique<InsertIntoWindow>(window));
         const QString name = out.target.inner ? u'#' + out.target.name : out.target.name;
-        StreamJunction *junction = m_app.junction(name);
+        StreamJunction *junction = this->junction(name, true);
         if (!junction) {
             error(out.target.range,
                   QStringLiteral("cannot insert into '%1' here").arg(out.target.displayName()));
@@ -408,7 +417,7 @@ bool QueryBuilder::buildSingle(const Query &query, QueryRuntime &runtime)
     const QString sourceName = in.source.inner   ? u'#' + in.source.name
                                : in.source.fault ? u'!' + in.source.name
                                                  : in.source.name;
-    StreamJunction *source = m_app.junction(sourceName);
+    StreamJunction *source = junction(sourceName);
     if (!source)
         return error(in.source.range,
                      QStringLiteral("stream '%1' is not available to this query").arg(sourceName));
@@ -421,6 +430,7 @@ bool QueryBuilder::buildSingle(const Query &query, QueryRuntime &runtime)
     QuerySelector *selector = buildSelector(query, runtime, {chain.layout}, {}, true, batch);
     if (!selector)
         return false;
+    selector->fault = fault;
     Processor *limiter = buildRateLimiter(query, runtime, runtime.layouts.back());
     if (query.rate.kind != OutputRate::None && !limiter)
         return false;

@@ -227,9 +227,13 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
         }
         Event *out = buildOutput(ctx, row);
         if (ctx.error) {
-            m_app->reportError(QStringLiteral("select"), ctx.errorText.isEmpty()
-                                                             ? QString::fromLatin1(ctx.error)
-                                                             : ctx.errorText);
+            const QString message =
+                ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error) : ctx.errorText;
+            if (fault.isSet())
+                fault.fail(row.slots ? row.slots[0] : nullptr, message);
+            else
+                m_app->reportError(QStringLiteral("select"), message);
+            ctx.errorText.clear();
             m_temps.clear();
             continue;
         }

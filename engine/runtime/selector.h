@@ -2,6 +2,7 @@
 
 #include "aggregators.h"
 #include "expression.h"
+#include "fault.h"
 #include "processor.h"
 
 #include <memory>
@@ -61,6 +62,9 @@ public:
     // is being forwarded).
     bool provideGroupKeys = false;
     const std::vector<std::string> &outputGroupKeys() const { return m_outKeys; }
+    // Where an event whose projection fails goes (the @OnError of the query's input stream).
+    // Unset: the failure is logged and counted.
+    FaultHandler fault;
 
     // The evaluator that reads aggregate i of the group being processed.
     EvaluatorPtr aggregateResult(int index, AttrType type);

@@ -99,7 +99,7 @@ bool StatePlanner::collect(const StateElement &e, bool inCount)
     case StateElement::Absent: {
         const SourceRef &src = e.stream.source;
         const QString name = src.inner ? u'#' + src.name : src.fault ? u'!' + src.name : src.name;
-        StreamJunction *junction = m_builder.app().junction(name);
+        StreamJunction *junction = m_builder.junction(name);
         if (!junction)
             return m_builder.error(
                 src.range, QStringLiteral("stream '%1' is not available to this query").arg(name));
@@ -526,10 +526,11 @@ bool StatePlanner::build()
         m_builder.buildSelector(m_query, m_runtime, slotLayouts, m_collectionSlots, false, false);
     if (!selector)
         return false;
+    const FaultHandler fault(&m_builder.app().context(), nullptr, m_runtime.name);
+    selector->fault = fault;
     Processor *limiter = m_builder.buildRateLimiter(m_query, m_runtime, m_runtime.layouts.back());
     if (m_query.rate.kind != OutputRate::None && !limiter)
         return false;
-    const FaultHandler fault(&m_builder.app().context(), nullptr, m_runtime.name);
     OutputProcessor *output =
         m_builder.buildOutput(m_query, m_runtime, m_runtime.layouts.back(), fault);
     if (!output)
