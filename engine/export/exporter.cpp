@@ -340,6 +340,29 @@ bool Exporter::prepare(ExportResult *result)
         config.remove("apis");
     }
     config.remove("variables"); // substituted into the apps
+    // The gateway's TLS certificate and key go into the bundle beside the config.
+    m_confFiles.clear();
+    YAML::Node tls = config["tls"];
+    if (tls.IsMap()) {
+        for (const char *key : {"certificate", "key"}) {
+            if (!tls[key].IsScalar())
+                continue;
+            QString path = QString::fromStdString(tls[key].as<std::string>());
+            if (path.startsWith(QLatin1String("~/")))
+                path = QDir::homePath() + path.mid(1);
+            path = QDir(configDir).absoluteFilePath(path);
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly)) {
+                result->errors << QStringLiteral("%1: tls.%2: cannot read %3: %4")
+                                      .arg(m_options.configPath, QLatin1String(key), path,
+                                           f.errorString());
+                return false;
+            }
+            const QString name = QStringLiteral("tls/") + QFileInfo(path).fileName();
+            m_confFiles.append({name, f.readAll()});
+            tls[key] = name.toStdString();
+        }
+    }
     YAML::Emitter emitter;
     emitter << config;
     m_config = "# The deployment config of this bundle, made by `rivulet export`";
@@ -440,6 +463,11 @@ bool Exporter::writeTree(const QString &root, bool standalone, ExportResult *res
     }
     if (!writeFile(root + QStringLiteral("/conf/rivulet.yaml"), m_config, kReadable, &error))
         return result->errors << error, false;
+    for (const auto &file : std::as_const(m_confFiles)) {
+        if (!writeFile(root + QStringLiteral("/conf/") + file.first, file.second,
+                       QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup, &error))
+            return result->errors << error, false;
+    }
 
     BundleInfo info;
     info.name = m_name;

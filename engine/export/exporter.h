@@ -93,8 +93,9 @@ private:
         QStringList attributes;  // of the first sink's stream, for the README's sample event
     };
     QList<App> m_apps;
-    QByteArray m_config;                      // conf/rivulet.yaml as it goes into the bundle
-    QList<QPair<QString, QByteArray>> m_apis; // apis/<name>: the config's API documents
+    QByteArray m_config;                           // conf/rivulet.yaml as it goes into the bundle
+    QList<QPair<QString, QByteArray>> m_apis;      // apis/<name>: the config's API documents
+    QList<QPair<QString, QByteArray>> m_confFiles; // conf/<name>: TLS certificate and key
     bool m_engineHasConfig = false;
     QString m_name; // the bundle's name: the out folder's base name
 };

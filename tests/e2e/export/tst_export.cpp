@@ -186,6 +186,7 @@ private Q_SLOTS:
     void deployToRunningEngine();
     void badAppWritesNothing();
     void unsetVariableRefused();
+    void fromConfig();
 
 private:
     // A copy of the sample with its three ports as ${HTTP_PORT}, ${SENSOR_PORT}, ${WS_PORT};
@@ -505,6 +506,44 @@ void tst_Export::unsetVariableRefused()
              qPrintable(r.err));
     QVERIFY2(r.err.contains(QStringLiteral("--var WS_PORT=VALUE")), qPrintable(r.err));
     QVERIFY(!QFileInfo::exists(out));
+}
+
+void tst_Export::fromConfig()
+{
+    // A config naming the app (relative to it), values for its ${VAR}s, a TLS pair and an API
+    // document: the bundle gets them all, with paths into the bundle.
+    const QString app = templatedSample(QStringLiteral("config-src"));
+    const QString dir = QFileInfo(app).absolutePath();
+    auto write = [&](const char *name, const QByteArray &text) {
+        QFile f(dir + u'/' + QLatin1String(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+    };
+    write("cert.pem", "-----BEGIN CERTIFICATE-----\n");
+    write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+    write("Api.yaml", "asyncapi: '2.6.0'\ninfo: {title: Api, version: '1.0.0'}\n");
+    write("rivulet.yaml", "tls:\n  certificate: cert.pem\n  key: key.pem\n"
+                          "apps:\n  - TrainLocation.siddhi\napis:\n  - Api.yaml\n"
+                          "variables:\n  HTTP_PORT: 1\n  SENSOR_PORT: 2\n  WS_PORT: 3\n");
+    const QString out = m_dir.filePath(QStringLiteral("config-out"));
+    const Run r = run(rivulet(), {QStringLiteral("export"), QStringLiteral("--config"),
+                                  dir + QStringLiteral("/rivulet.yaml"), QStringLiteral("--var"),
+                                  QStringLiteral("WS_PORT=4"), QStringLiteral("--out"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile conf(out + QStringLiteral("/conf/rivulet.yaml"));
+    QVERIFY(conf.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(conf.readAll());
+    for (const char *line : {"certificate: tls/cert.pem", "key: tls/key.pem",
+                             "- ../apps/TrainLocation.siddhi", "- ../apis/Api.yaml"})
+        QVERIFY2(text.contains(QLatin1String(line)), qPrintable(text));
+    QVERIFY2(!text.contains(QLatin1String("variables")), qPrintable(text));
+    for (const char *file : {"conf/tls/cert.pem", "conf/tls/key.pem", "apis/Api.yaml"})
+        QVERIFY2(QFileInfo::exists(out + u'/' + QLatin1String(file)), file);
+    QFile exported(out + QStringLiteral("/apps/TrainLocation.siddhi"));
+    QVERIFY(exported.open(QIODevice::ReadOnly));
+    const QByteArray appText = exported.readAll();
+    QVERIFY(appText.contains("0.0.0.0:1/trains") && appText.contains("port='2'"));
+    QVERIFY2(appText.contains("port='4'"), "--var wins over the config's variables");
 }
 
 QTEST_GUILESS_MAIN(tst_Export)
