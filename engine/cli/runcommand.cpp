@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "runconfig.h"
 #include "engine/runtime/eventjson.h"
 
 #include "engine/io/iocontext.h"
@@ -137,7 +138,7 @@ void onSignal(int signal)
 // The service mode: start every app with its sources and sinks, serve until SIGINT/SIGTERM,
 // then stop accepting, drain, close clients with 1001 and exit 0.
 int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &paths,
-          Io::IoContext &context)
+          Io::IoContext &context, RunConfig &runConfig)
 {
     std::vector<std::unique_ptr<Io::IoRuntime>> ios;
     bool failed = false;
@@ -172,6 +173,13 @@ int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &pat
                                  ? QString()
                                  : QStringLiteral("; ") + endpoints.join(QStringLiteral("; "))));
     }
+    QString gatewayError;
+    if (!runConfig.startGateway(context, apps, &gatewayError)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(gatewayError));
+        for (auto &io : ios)
+            io->stop();
+        return Failed;
+    }
 
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
         struct sigaction sa
@@ -193,6 +201,7 @@ int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &pat
                      });
     QCoreApplication::exec();
     const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
+    runConfig.stopGateway();
     for (size_t i = 0; i < ios.size(); ++i) {
         ios[i]->stop();
         context.log(LogLevel::Info, apps[i]->name(),
@@ -226,6 +235,10 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("log-level"),
                       QStringLiteral("TRACE, DEBUG, INFO (default), WARN or ERROR."),
                       QStringLiteral("LEVEL"), QStringLiteral("INFO")});
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("Serve with this deployment config (rivulet.yaml): its apps, "
+                                     "and the API gateway."),
+                      QStringLiteral("FILE")});
     parser.addPositionalArgument(QStringLiteral("APP"), QStringLiteral("SiddhiQL apps (.siddhi)"),
                                  QStringLiteral("APP..."));
     QStringList argv = arguments;
@@ -238,8 +251,27 @@ int runCommand(const QStringList &arguments)
         std::fputs(qPrintable(parser.helpText()), stdout);
         return Ok;
     }
-    const QStringList apps = parser.positionalArguments();
-    if (apps.isEmpty()) {
+    QStringList apps = parser.positionalArguments();
+    RunConfig runConfig;
+    if (parser.isSet(QStringLiteral("config"))) {
+        if (parser.isSet(QStringLiteral("events"))) {
+            std::fputs("rivulet run: --config serves apps; --events replays (use one)\n", stderr);
+            return Usage;
+        }
+        QString error;
+        if (!runConfig.load(parser.value(QStringLiteral("config")), &error)) {
+            std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
+            return Failed;
+        }
+        QStringList given;
+        for (const QString &app : std::as_const(apps))
+            given << QFileInfo(app).absoluteFilePath();
+        for (const QString &app : runConfig.apps()) {
+            if (!given.contains(app))
+                apps << app;
+        }
+    }
+    if (apps.isEmpty() && !runConfig.isSet()) {
         std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi [--events FILE]\n",
                    stderr);
         return Usage;
@@ -267,6 +299,7 @@ int runCommand(const QStringList &arguments)
     Engine engine(options);
     Io::IoContext context;
     context.logger = options.logger;
+    runConfig.apply(context);
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
     bool failed = false;
     for (const QString &path : apps) {
@@ -290,7 +323,7 @@ int runCommand(const QStringList &arguments)
     if (replayMode)
         return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
                       parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
-    return serve(runtimes, apps, context);
+    return serve(runtimes, apps, context, runConfig);
 }
 
 } // namespace Rivulet::Cli
