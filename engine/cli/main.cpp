@@ -16,6 +16,11 @@ const char *const kUsage =
     "Commands:\n"
     "  validate FILE...        check apps and print file:line:col: error: message\n"
     "  run APP... [--events F] run apps; with --events, replay JSON lines and print outputs\n"
+    "  run --config FILE       serve a deployment: its apps and the API gateway\n"
+    "  token                   get or revoke an OAuth2 access token from the gateway\n"
+    "  devportal COMMAND       list APIs, create applications, subscribe (developer portal)\n"
+    "  usage                   billable usage per subscription and period (CSV or JSON)\n"
+    "  user hash-password      a password hash for the deployment config\n"
     "\n"
     "Options:\n"
     "  -h, --help              show this help (rivulet <command> --help for a command)\n"
@@ -51,6 +56,14 @@ int main(int argc, char **argv)
         return Rivulet::Cli::validateCommand(args);
     if (command == QLatin1String("run"))
         return Rivulet::Cli::runCommand(args);
+    if (command == QLatin1String("token"))
+        return Rivulet::Cli::tokenCommand(args);
+    if (command == QLatin1String("devportal"))
+        return Rivulet::Cli::devportalCommand(args);
+    if (command == QLatin1String("usage"))
+        return Rivulet::Cli::usageCommand(args);
+    if (command == QLatin1String("user"))
+        return Rivulet::Cli::userCommand(args);
 
     std::fprintf(stderr, "rivulet: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return Rivulet::Cli::Usage;
