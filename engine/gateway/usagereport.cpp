@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QMap>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -13,7 +14,10 @@ namespace {
 
 bool validDay(const QString &day)
 {
-    return day.isEmpty() || QDate::fromString(day, Qt::ISODate).isValid();
+    // QDate::fromString(ISODate) accepts trailing text: check the shape first.
+    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    return day.isEmpty()
+           || (shape.match(day).hasMatch() && QDate::fromString(day, Qt::ISODate).isValid());
 }
 
 QByteArray csvField(const QString &s)
