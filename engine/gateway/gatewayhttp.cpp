@@ -15,6 +15,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslServer>
+#include <QTimer>
 #include <QUrlQuery>
 
 namespace Rivulet::Gateway {
@@ -132,6 +133,30 @@ const char *methodName(Method m)
     }
 }
 
+// The https listener's server: TLS, and a watchdog per connection. Qt's HTTP server leaves a
+// connection open when it cannot parse a request (an oversized header, say); a connection that
+// neither completes a request nor gets an answer for 10 s is closed, which also bounds idle
+// keep-alive connections and slow senders.
+class GuardedSslServer final : public QSslServer
+{
+public:
+    using QSslServer::QSslServer;
+    QTcpSocket *nextPendingConnection() override
+    {
+        QTcpSocket *socket = QSslServer::nextPendingConnection();
+        if (!socket)
+            return nullptr;
+        auto *watchdog = new QTimer(socket);
+        watchdog->setSingleShot(true);
+        watchdog->setInterval(10000);
+        QObject::connect(watchdog, &QTimer::timeout, socket, [socket] { socket->abort(); });
+        QObject::connect(socket, &QIODevice::bytesWritten, watchdog,
+                         qOverload<>(&QTimer::start));
+        watchdog->start();
+        return socket;
+    }
+};
+
 AnalyticsSnapshot forTenant(AnalyticsSnapshot s, const QString &tenant)
 {
     auto keep = [&tenant](const auto &x) { return x.tenant != tenant; };
@@ -187,7 +212,7 @@ bool GatewayHttp::listenHttps(const QString &host, quint16 port, const QString &
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
     tls.setProtocol(QSsl::TlsV1_2OrLater);
-    auto *server = new QSslServer();
+    auto *server = new GuardedSslServer();
     server->setSslConfiguration(tls);
     server->setHandshakeTimeout(10000);
     QHostAddress address;
