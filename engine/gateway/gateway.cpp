@@ -249,6 +249,7 @@ bool Gateway::openStore(QString *error)
     }
     // Old expired or revoked tokens are of no use to anyone.
     m_store.purgeTokens(now() - 7 * kDayMs);
+    m_lastPurge = m_lastStorePurge = now();
     return true;
 }
 
@@ -833,8 +834,25 @@ void Gateway::closeSessions(const std::function<bool(const Session &)> &which, i
 
 void Gateway::expireSessions()
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
     const int64_t t = now();
+    if (t - m_lastPurge >= 60 * 1000) {
+        // Expired tokens leave memory once a minute, and the store once an hour (a week on).
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            for (auto it = m_tokens.begin(); it != m_tokens.end();) {
+                if (it.value()->rec.expiresAt <= t)
+                    it = m_tokens.erase(it);
+                else
+                    ++it;
+            }
+        }
+        if (t - m_lastStorePurge >= 3600 * 1000) {
+            m_store.purgeTokens(t - 7 * kDayMs);
+            m_lastStorePurge = t;
+        }
+        m_lastPurge = t;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
     if (t < m_nextExpiry)
         return;
     int64_t next = std::numeric_limits<int64_t>::max();

@@ -234,6 +234,8 @@ private:
     int64_t m_tokensIssued = 0;
     int64_t m_tokensRevoked = 0;
     int64_t m_nextExpiry = std::numeric_limits<int64_t>::max();
+    int64_t m_lastPurge = 0;      // Qt thread
+    int64_t m_lastStorePurge = 0; // Qt thread
 
     // Password checks are slow by design: a successful one is remembered for a while.
     struct CachedLogin
