@@ -14,5 +14,10 @@ int simulateCommand(const QStringList &arguments);
 int exportCommand(const QStringList &arguments);
 // Hidden: the libraries and plugins this binary uses, as JSON (what an export copies).
 int runtimeFilesCommand(const QStringList &arguments);
+// The API gateway's client side.
+int tokenCommand(const QStringList &arguments);
+int devportalCommand(const QStringList &arguments);
+int usageCommand(const QStringList &arguments);
+int userCommand(const QStringList &arguments);
 
 } // namespace Rivulet::Cli

@@ -20,6 +20,11 @@ const char *const kUsage =
     "                          --deploy URL: into a running engine; --tar: also .tar.gz)\n"
     "  simulate FEED.json      send a feed simulation into --app APP (in process) or to a\n"
     "                          running engine at --target URL (http:// or ws://)\n"
+    "  run --config FILE       serve a deployment: its apps and the API gateway\n"
+    "  token                   get or revoke an OAuth2 access token from the gateway\n"
+    "  devportal COMMAND       list APIs, create applications, subscribe (developer portal)\n"
+    "  usage                   billable usage per subscription and period (CSV or JSON)\n"
+    "  user hash-password      a password hash for the deployment config\n"
     "\n"
     "Options:\n"
     "  -h, --help              show this help (rivulet <command> --help for a command)\n"
@@ -61,6 +66,14 @@ int main(int argc, char **argv)
         return Rivulet::Cli::runtimeFilesCommand(args);
     if (command == QLatin1String("simulate"))
         return Rivulet::Cli::simulateCommand(args);
+    if (command == QLatin1String("token"))
+        return Rivulet::Cli::tokenCommand(args);
+    if (command == QLatin1String("devportal"))
+        return Rivulet::Cli::devportalCommand(args);
+    if (command == QLatin1String("usage"))
+        return Rivulet::Cli::usageCommand(args);
+    if (command == QLatin1String("user"))
+        return Rivulet::Cli::userCommand(args);
 
     std::fprintf(stderr, "rivulet: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return Rivulet::Cli::Usage;

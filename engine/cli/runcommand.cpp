@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "runconfig.h"
 #include "engine/runtime/eventjson.h"
 
 #include "engine/deploy/adminserver.h"
@@ -149,13 +150,29 @@ struct AdminOptions
     QString keyFile;
 };
 
-int serve(Deploy::AppHost &host, Io::IoContext &context, const AdminOptions &admin)
+int serve(Deploy::AppHost &host, Io::IoContext &context, const AdminOptions &admin,
+          RunConfig &runConfig)
 {
     QString error;
     if (!host.start(&error)) {
         std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
         return Failed;
     }
+    // The gateway binds its APIs to the running apps: it stops before a swap and starts again
+    // on the apps that run after it.
+    if (!runConfig.startGateway(context, host.runtimes(), &error)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
+        host.stop(QStringLiteral("the gateway failed to start"));
+        return Failed;
+    }
+    QObject::connect(&host, &Deploy::AppHost::aboutToSwap, &host,
+                     [&runConfig] { runConfig.stopGateway(); });
+    QObject::connect(&host, &Deploy::AppHost::swapped, &host, [&runConfig, &context, &host] {
+        QString gatewayError;
+        if (!runConfig.startGateway(context, host.runtimes(), &gatewayError))
+            context.log(LogLevel::Error, QStringLiteral("gateway"),
+                        QStringLiteral("did not restart after the swap: %1").arg(gatewayError));
+    });
     std::unique_ptr<Deploy::AdminServer> adminServer;
     if (admin.enabled) {
         QByteArray key;
@@ -196,6 +213,7 @@ int serve(Deploy::AppHost &host, Io::IoContext &context, const AdminOptions &adm
                      });
     QCoreApplication::exec();
     adminServer.reset();
+    runConfig.stopGateway();
     const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
     host.stop(QLatin1String(name));
     return Ok;
@@ -233,6 +251,10 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("log-level"),
                       QStringLiteral("TRACE, DEBUG, INFO (default), WARN or ERROR."),
                       QStringLiteral("LEVEL"), QStringLiteral("INFO")});
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("Serve with this deployment config (rivulet.yaml): its apps, "
+                                     "and the API gateway."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("admin-port"),
                       QStringLiteral("Serve the admin REST API (deploy apps while running) on PORT "
                                      "(0: any free port)."),
@@ -274,8 +296,28 @@ int runCommand(const QStringList &arguments)
              dir.entryList({QStringLiteral("*.siddhi")}, QDir::Files, QDir::Name))
             apps << dir.filePath(name);
     }
-    // With the admin API an engine may start empty and get its apps deployed.
-    if (apps.isEmpty()
+    RunConfig runConfig;
+    if (parser.isSet(QStringLiteral("config"))) {
+        if (parser.isSet(QStringLiteral("events"))) {
+            std::fputs("rivulet run: --config serves apps; --events replays (use one)\n", stderr);
+            return Usage;
+        }
+        QString error;
+        if (!runConfig.load(parser.value(QStringLiteral("config")), &error)) {
+            std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
+            return Failed;
+        }
+        QStringList given;
+        for (const QString &app : std::as_const(apps))
+            given << QFileInfo(app).absoluteFilePath();
+        for (const QString &app : runConfig.apps()) {
+            if (!given.contains(app))
+                apps << app;
+        }
+    }
+    // With the admin API (or a gateway config) an engine may start empty and get its apps
+    // deployed.
+    if (apps.isEmpty() && !runConfig.isSet()
         && (!parser.isSet(QStringLiteral("admin-port"))
             || parser.isSet(QStringLiteral("events")))) {
         std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi... [--var NAME=VALUE] "
@@ -339,6 +381,7 @@ int runCommand(const QStringList &arguments)
     Engine engine(options);
     Io::IoContext context;
     context.logger = options.logger;
+    runConfig.apply(context);
     context.setOverrides(variables);
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
     Deploy::AppHost host(engine, context);
@@ -374,7 +417,7 @@ int runCommand(const QStringList &arguments)
     if (replayMode)
         return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
                       parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
-    return serve(host, context, admin);
+    return serve(host, context, admin, runConfig);
 }
 
 } // namespace Rivulet::Cli

@@ -96,6 +96,7 @@ void AppHost::stop(const QString &reason)
 
 QList<AppHost::SwapResult> AppHost::swap(std::vector<std::unique_ptr<Candidate>> candidates)
 {
+    Q_EMIT aboutToSwap();
     QList<SwapResult> results;
     for (auto &candidate : candidates) {
         SwapResult r;
@@ -150,6 +151,7 @@ QList<AppHost::SwapResult> AppHost::swap(std::vector<std::unique_ptr<Candidate>>
         results << r;
     }
     m_started = true;
+    Q_EMIT swapped();
     return results;
 }
 
@@ -161,8 +163,10 @@ bool AppHost::remove(const QString &name, QString *error)
         *error = QStringLiteral("no app named %1 runs here").arg(name);
         return false;
     }
+    Q_EMIT aboutToSwap();
     stopOne(**it, QStringLiteral("removed"));
     m_apps.erase(it);
+    Q_EMIT swapped();
     return true;
 }
 
@@ -171,6 +175,14 @@ QStringList AppHost::names() const
     QStringList out;
     for (const auto &c : m_apps)
         out << c->name;
+    return out;
+}
+
+std::vector<Runtime::AppRuntime *> AppHost::runtimes() const
+{
+    std::vector<Runtime::AppRuntime *> out;
+    for (const auto &c : m_apps)
+        out.push_back(c->app.get());
     return out;
 }
 

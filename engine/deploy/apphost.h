@@ -66,6 +66,8 @@ public:
     bool remove(const QString &name, QString *error);
 
     QStringList names() const;
+    // The running apps, in the order they were added.
+    std::vector<Runtime::AppRuntime *> runtimes() const;
     Runtime::AppRuntime *app(const QString &name) const;
     // [{name, file, state, endpoints: [...]}]
     QJsonArray describe() const;
@@ -74,6 +76,10 @@ Q_SIGNALS:
     // After an app started (its streams can be subscribed), before one stops.
     void appStarted(const QString &name);
     void appStopping(const QString &name);
+    // Around a swap or a removal: what binds to the running apps (the gateway) lets go of them
+    // before, and binds to runtimes() again after.
+    void aboutToSwap();
+    void swapped();
 
 private:
     bool startOne(Candidate &candidate, QString *error);

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The tutorial, as a new user follows it from the README, with the sample deployment (its ports
+# moved to free ones): sign in to the developer portal, create an application, subscribe it to
+# TrainRealLocationAPI, get a token with each grant, connect with wscat and see only train 456,
+# revoke the token and get closed, read the usage report and the metrics, restart.
+source "$(dirname "$0")/lib.sh" "$1"
+
+make_deployment
+start_gateway
+
+# The developer portal from a terminal.
+devportal -u bob@quantis.com -p user123 apis | grep -q "TrainRealLocationAPI:1.0.0" ||
+    fail "rivulet devportal apis does not list TrainRealLocationAPI"
+pass "devportal apis lists TrainRealLocationAPI:1.0.0"
+create_app bob@quantis.com user123 TrainApp
+pass "devportal create-application TrainApp: client id $CLIENT_ID"
+devportal -u bob@quantis.com -p user123 subscribe TrainApp TrainRealLocationAPI:1.0.0 \
+    --policy AsyncGold >/dev/null || fail "devportal subscribe"
+devportal -u bob@quantis.com -p user123 subscriptions TrainApp | grep -q "AsyncGold" ||
+    fail "the subscription is not listed"
+pass "devportal subscribe TrainApp TrainRealLocationAPI:1.0.0 --policy AsyncGold"
+
+# A token with each grant: client credentials from the CLI, password with curl.
+TOKEN=$(token --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET")
+[[ ${#TOKEN} -eq 43 ]] || fail "rivulet token printed '$TOKEN'"
+pass "rivulet token (client_credentials)"
+response=$(curl -s --cacert "$CA" -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=password \
+    -d username=bob@quantis.com -d password=user123 "https://localhost:$HTTPS/oauth2/token")
+PW_TOKEN=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$response")
+[[ -n $PW_TOKEN ]] || fail "password grant: $response"
+grep -q '"token_type":"Bearer"' <<<"$response" || fail "password grant: $response"
+pass "curl POST /oauth2/token (password grant)"
+
+# The tutorial's command, verbatim but for the port: only train 456 is printed.
+wscat_to "$WORK/456.out" -c "$API/loc-train-qnt-456/" -H "Authorization: Bearer $TOKEN"
+# Without the trailing slash, the token in the query.
+wscat_to "$WORK/123.out" -c "$API/loc-train-qnt-123?access_token=$PW_TOKEN"
+# Over TLS.
+wscat_to "$WORK/wss.out" --ca "$CA" \
+    -c "wss://localhost:$WSS/t/quantis.com/train/location/1.0.0/loc-train-qnt-456" \
+    -H "Authorization: Bearer $PW_TOKEN"
+for f in 456 123 wss; do
+    wait_until 10000 connected "$WORK/$f.out" || fail "wscat $f did not connect: $(clean "$WORK/$f.out")"
+done
+pass "wscat connected (ws with header, ws with ?access_token=, wss)"
+feed 456
+feed 123
+feed 789
+feed 456 6.9300
+wait_until 5000 test "$(count "$WORK/456.out" '"trainId":"456"')" -eq 2 ||
+    fail "wscat 456 printed: $(clean "$WORK/456.out")"
+wait_until 5000 test "$(count "$WORK/wss.out" '"trainId":"456"')" -eq 2 ||
+    fail "wscat wss printed: $(clean "$WORK/wss.out")"
+wait_until 5000 test "$(count "$WORK/123.out" '"trainId":"123"')" -eq 1 ||
+    fail "wscat 123 printed: $(clean "$WORK/123.out")"
+for f in 456 wss; do
+    ! has "$WORK/$f.out" '"trainId":"123"' && ! has "$WORK/$f.out" '"trainId":"789"' ||
+        fail "wscat $f got another train: $(clean "$WORK/$f.out")"
+done
+! has "$WORK/123.out" '"trainId":"456"' || fail "wscat 123 got train 456"
+has "$WORK/456.out" '< {"event":{"trainId":"456","latitude":6.93,"longitude":79.8612,"speed":62.5,"timestamp":1700000000000}}' ||
+    fail "unexpected message form: $(clean "$WORK/456.out")"
+pass "each wscat prints only its train's events"
+
+# Revoking the token ends its connection within a second; the other token's stay.
+start=$(now_ms)
+token revoke "$TOKEN" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" ||
+    fail "rivulet token revoke"
+wait_until 1000 has "$WORK/456.out" 'Disconnected (code: 4401, reason: "access token revoked")' ||
+    fail "not closed within a second of the revocation: $(clean "$WORK/456.out")"
+pass "revoked: wscat closed with 4401 after $(($(now_ms) - start)) ms"
+! has "$WORK/wss.out" "Disconnected" || fail "the other token's connection was closed"
+wscat_to "$WORK/again.out" -c "$API/loc-train-qnt-456" -H "Authorization: Bearer $TOKEN"
+wait_until 5000 has "$WORK/again.out" "Unexpected server response: 401" ||
+    fail "a revoked token connected: $(clean "$WORK/again.out")"
+pass "a revoked token gets 401"
+
+# Usage (what is billed is what was delivered: 2 + 2 + 1) and metrics.
+usage=$("$RIVULET" usage --url "https://localhost:$HTTPS" --cacert "$CA" -u bob@quantis.com -p user123)
+grep -q ",TrainApp,.*,TrainRealLocationAPI,1.0.0,AsyncGold,5,0," <<<"$usage" ||
+    fail "rivulet usage: $usage"
+pass "rivulet usage: 5 events delivered to TrainApp"
+metrics=$(curl -sf "http://localhost:$HTTP/metrics")
+grep -q 'rivulet_gateway_topic_events_delivered_total{tenant="quantis.com",api="TrainRealLocationAPI",version="1.0.0",topic="loc-train-qnt-456"} 4' <<<"$metrics" ||
+    fail "GET /metrics: $(grep topic_events_delivered <<<"$metrics")"
+grep -q 'rivulet_gateway_handshake_failures_total{.*reason="invalid_token"} 1' <<<"$metrics" ||
+    fail "GET /metrics has no refused handshake"
+curl -sf "http://localhost:$HTTP/api/v1/analytics" | grep -q '"applications":\[{' ||
+    fail "GET /api/v1/analytics"
+pass "GET /metrics and /api/v1/analytics count the deliveries"
+
+# A restart keeps applications, subscriptions, tokens and counters.
+stop_gateway
+"$RIVULET" usage --config "$CONFIG" --format json | grep -q '"delivered": 5' ||
+    fail "rivulet usage --config: $("$RIVULET" usage --config "$CONFIG")"
+pass "rivulet usage --config reads the key store"
+start_gateway
+devportal -u bob@quantis.com -p user123 applications | grep -q TrainApp || fail "TrainApp is gone"
+wscat_to "$WORK/after.out" -c "$API/loc-train-qnt-456" -H "Authorization: Bearer $PW_TOKEN"
+wait_until 10000 connected "$WORK/after.out" || fail "the token did not survive the restart"
+feed 456
+wait_until 5000 has "$WORK/after.out" '"trainId":"456"' || fail "nothing after the restart"
+pass "after a restart: the application, the subscription and the token are there"
+echo "all passed"
