@@ -187,8 +187,17 @@ private Q_SLOTS:
     void badAppWritesNothing();
     void unsetVariableRefused();
     void fromConfig();
+    void gatewayBundle();
+    void gatewayStandalone();
 
 private:
+    // The sample deployment (app, API definition, config) in m_dir/name with every port moved
+    // to a free one; returns the config's path.
+    QString gatewayDeployment(const QString &name, Ports *ports, quint16 *ws, quint16 *https);
+    // As a user of the tutorial: an application subscribed to TrainRealLocationAPI with the
+    // engine's own devportal command, a token from curl, wscat on train 456's topic.
+    void tutorial(const QString &rivulet, const QProcessEnvironment &env, const QString &ca,
+                  const Ports &ports, quint16 ws, quint16 https);
     // A copy of the sample with its three ports as ${HTTP_PORT}, ${SENSOR_PORT}, ${WS_PORT};
     // `speedOffset` makes a second version whose output differs.
     QString templatedSample(const QString &name, int speedOffset = 0);
@@ -544,6 +553,157 @@ void tst_Export::fromConfig()
     const QByteArray appText = exported.readAll();
     QVERIFY(appText.contains("0.0.0.0:1/trains") && appText.contains("port='2'"));
     QVERIFY2(appText.contains("port='4'"), "--var wins over the config's variables");
+}
+
+QString tst_Export::gatewayDeployment(const QString &name, Ports *ports, quint16 *ws,
+                                      quint16 *https)
+{
+    const QString app = templatedSample(name);
+    const QString dir = QFileInfo(app).absolutePath();
+    const QString samples = sourceDir() + QStringLiteral("/resources/samples/");
+    if (!QFile::copy(samples + QStringLiteral("TrainRealLocationAPI.yaml"),
+                     dir + QStringLiteral("/TrainRealLocationAPI.yaml")))
+        return {};
+    QFile in(samples + QStringLiteral("rivulet.yaml"));
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QString text = QString::fromUtf8(in.readAll());
+    *ws = freePort();
+    *https = freePort();
+    text.replace(QLatin1String("port: 9099"), QStringLiteral("port: %1").arg(*ws));
+    text.replace(QLatin1String("port: 8099"), QStringLiteral("port: %1").arg(freePort()));
+    text.replace(QLatin1String("port: 9443"), QStringLiteral("port: %1").arg(*https));
+    text.replace(QLatin1String("port: 9763"), QStringLiteral("port: %1").arg(freePort()));
+    // The app's ${VAR}s from the config's variables: this time not from --var.
+    text += QStringLiteral("variables:\n  HTTP_PORT: %1\n  SENSOR_PORT: %2\n  WS_PORT: %3\n")
+                .arg(ports->http)
+                .arg(ports->sensor)
+                .arg(ports->ws);
+    const QString config = dir + QStringLiteral("/rivulet.yaml");
+    QFile out(config);
+    if (!out.open(QIODevice::WriteOnly))
+        return {};
+    out.write(text.toUtf8());
+    return config;
+}
+
+void tst_Export::tutorial(const QString &rivulet, const QProcessEnvironment &env, const QString &ca,
+                          const Ports &ports, quint16 ws, quint16 https)
+{
+    const QString url = QStringLiteral("https://localhost:%1").arg(https);
+    const QStringList signIn{QStringLiteral("devportal"),
+                             QStringLiteral("--url"),
+                             url,
+                             QStringLiteral("--cacert"),
+                             ca,
+                             QStringLiteral("-u"),
+                             QStringLiteral("bob@quantis.com"),
+                             QStringLiteral("-p"),
+                             QStringLiteral("user123")};
+    Run r =
+        run(rivulet,
+            signIn + QStringList{QStringLiteral("create-application"), QStringLiteral("TrainApp")},
+            env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    static const QRegularExpression id(QStringLiteral("client id:\\s+(\\S+)"));
+    static const QRegularExpression secret(QStringLiteral("client secret:\\s+(\\S+)"));
+    const QString clientId = id.match(r.out).captured(1);
+    const QString clientSecret = secret.match(r.out).captured(1);
+    QVERIFY2(!clientId.isEmpty() && !clientSecret.isEmpty(), qPrintable(r.out));
+    r = run(rivulet,
+            signIn
+                + QStringList{QStringLiteral("subscribe"), QStringLiteral("TrainApp"),
+                              QStringLiteral("TrainRealLocationAPI:1.0.0"),
+                              QStringLiteral("--policy"), QStringLiteral("AsyncGold")},
+            env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+
+    // The token with curl (password grant), as the tutorial does.
+    r = run(QStringLiteral("curl"),
+            {QStringLiteral("-s"), QStringLiteral("--cacert"), ca, QStringLiteral("-u"),
+             clientId + u':' + clientSecret, QStringLiteral("-d"),
+             QStringLiteral("grant_type=password"), QStringLiteral("-d"),
+             QStringLiteral("username=bob@quantis.com"), QStringLiteral("-d"),
+             QStringLiteral("password=user123"), url + QStringLiteral("/oauth2/token")});
+    static const QRegularExpression tokenRe(QStringLiteral("\"access_token\":\"([^\"]+)\""));
+    const QString token = tokenRe.match(r.out).captured(1);
+    QVERIFY2(!token.isEmpty(), qPrintable(r.out + r.err));
+
+    // wscat on train 456's topic sees train 456 and not train 123.
+    Child client;
+    client.start(QStringLiteral("script"),
+                 {QStringLiteral("-qc"),
+                  QStringLiteral("%1 -c ws://localhost:%2/t/quantis.com/train/location/1.0.0/"
+                                 "loc-train-qnt-456/ -H 'Authorization: Bearer %3'")
+                      .arg(wscat())
+                      .arg(ws)
+                      .arg(token),
+                  QStringLiteral("/dev/null")});
+    QVERIFY2(client.waitForOutput(QStringLiteral("Connected")), qPrintable(client.all()));
+    const QString trains = QStringLiteral("http://127.0.0.1:%1/trains").arg(ports.http);
+    QCOMPARE(curlPost(trains, reading("123", 10)), 200);
+    QCOMPARE(curlPost(trains, reading("456", 62.5)), 200);
+    QVERIFY2(client.waitForOutput(QStringLiteral(R"("trainId":"456")")), qPrintable(client.all()));
+    QVERIFY2(!client.out().contains(QStringLiteral(R"("trainId":"123")")),
+             qPrintable(client.out()));
+}
+
+void tst_Export::gatewayBundle()
+{
+    Ports ports;
+    quint16 ws = 0, https = 0;
+    const QString config = gatewayDeployment(QStringLiteral("gw-src"), &ports, &ws, &https);
+    QVERIFY(!config.isEmpty());
+    const QString out = m_dir.filePath(QStringLiteral("gw/train"));
+    const Run exported = run(rivulet(), {QStringLiteral("export"), QStringLiteral("--config"),
+                                         config, QStringLiteral("--out"), out});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    QVERIFY(QFileInfo::exists(out + QStringLiteral("/apis/TrainRealLocationAPI.yaml")));
+    QFile readme(out + QStringLiteral("/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QVERIFY(readme.readAll().contains("bin/rivulet run --config ./conf/rivulet.yaml"));
+
+    const QString data = m_dir.filePath(QStringLiteral("gw-data"));
+    QProcessEnvironment env =
+        bareEnvironment({{QStringLiteral("XDG_DATA_HOME"), data}, {QStringLiteral("HOME"), data}});
+    Child engine;
+    engine.start(
+        out + QStringLiteral("/bin/rivulet"),
+        {QStringLiteral("run"), QStringLiteral("--config"), QStringLiteral("./conf/rivulet.yaml")},
+        env, out);
+    QVERIFY2(engine.waitForOutput(QStringLiteral("serving 1 API(s)")), qPrintable(engine.all()));
+    expectOnlyBundledLibraries(engine.pid(), out);
+    // The gateway's client commands of the bundle's own engine, with the same bare environment.
+    tutorial(out + QStringLiteral("/bin/rivulet"), env,
+             data + QStringLiteral("/rivulet/tls/gateway.crt"), ports, ws, https);
+    engine.stop();
+    QCOMPARE(engine.exitCode(), 0);
+}
+
+void tst_Export::gatewayStandalone()
+{
+    Ports ports;
+    quint16 ws = 0, https = 0;
+    const QString config = gatewayDeployment(QStringLiteral("gws-src"), &ports, &ws, &https);
+    QVERIFY(!config.isEmpty());
+    const QString exe = m_dir.filePath(QStringLiteral("gws/TrainLocation"));
+    const Run exported =
+        run(rivulet(), {QStringLiteral("export"), QStringLiteral("--config"), config,
+                        QStringLiteral("--standalone"), QStringLiteral("--out"), exe});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    const QString data = m_dir.filePath(QStringLiteral("gws-data"));
+    const QProcessEnvironment env = bareEnvironment(
+        {{QStringLiteral("XDG_DATA_HOME"), data},
+         {QStringLiteral("HOME"), data},
+         {QStringLiteral("RIVULET_STANDALONE_DIR"), m_dir.filePath(QStringLiteral("gws-cache"))}});
+    Child engine;
+    engine.start(exe, {}, env);
+    QVERIFY2(engine.waitForOutput(QStringLiteral("serving 1 API(s)")), qPrintable(engine.all()));
+    // The client commands from this build: the standalone file runs only `run`.
+    tutorial(rivulet(), QProcessEnvironment::systemEnvironment(),
+             data + QStringLiteral("/rivulet/tls/gateway.crt"), ports, ws, https);
+    engine.stop();
+    QCOMPARE(engine.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Export)
