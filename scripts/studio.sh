@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
 BUILD_DIR=${RIVULET_BUILD_DIR:-build}
-SAMPLE=resources/samples/TrainLocation.siddhi
+# The sample is imported into the workspace (with its train simulation), so edits stay there.
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
-    exec "$BUILD_DIR/bin/rivulet-studio" "$SAMPLE" "$@"
+    exec "$BUILD_DIR/bin/rivulet-studio" --sample TrainLocation "$@"
 fi
-echo "studio: no display here; running Rivulet Studio under Xvfb and saving a screenshot" >&2
+echo "studio: no display here; running Rivulet Studio under Xvfb with the train simulation" \
+     "and saving a screenshot" >&2
 xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$BUILD_DIR/bin/rivulet-studio" "$SAMPLE" --screenshot "$BUILD_DIR/studio.png" --after 3 "$@"
+    "$BUILD_DIR/bin/rivulet-studio" --sample TrainLocation --run \
+    --simulate TrainLocation.sim.json --rate 100 --screenshot "$BUILD_DIR/studio.png" --after 5 "$@"
 echo "studio: saved $BUILD_DIR/studio.png" >&2

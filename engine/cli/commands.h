@@ -10,6 +10,7 @@ enum ExitCode { Ok = 0, Failed = 1, Usage = 2, InputSkipped = 3 };
 
 int validateCommand(const QStringList &arguments);
 int runCommand(const QStringList &arguments);
+int simulateCommand(const QStringList &arguments);
 // The API gateway's client side.
 int tokenCommand(const QStringList &arguments);
 int devportalCommand(const QStringList &arguments);

@@ -16,6 +16,8 @@ const char *const kUsage =
     "Commands:\n"
     "  validate FILE...        check apps and print file:line:col: error: message\n"
     "  run APP... [--events F] run apps; with --events, replay JSON lines and print outputs\n"
+    "  simulate FEED.json      send a feed simulation into --app APP (in process) or to a\n"
+    "                          running engine at --target URL (http:// or ws://)\n"
     "  run --config FILE       serve a deployment: its apps and the API gateway\n"
     "  token                   get or revoke an OAuth2 access token from the gateway\n"
     "  devportal COMMAND       list APIs, create applications, subscribe (developer portal)\n"
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
         return Rivulet::Cli::validateCommand(args);
     if (command == QLatin1String("run"))
         return Rivulet::Cli::runCommand(args);
+    if (command == QLatin1String("simulate"))
+        return Rivulet::Cli::simulateCommand(args);
     if (command == QLatin1String("token"))
         return Rivulet::Cli::tokenCommand(args);
     if (command == QLatin1String("devportal"))

@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTextStream>
 
@@ -217,6 +218,9 @@ int runCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Runs SiddhiQL apps.\n\n"
+        "Without --events, serves them: listens where their @source and @sink annotations say "
+        "(${NAME} in annotation values comes from --var, then the environment) until SIGINT or "
+        "SIGTERM.\n\n"
         "With --events, replays JSON lines in playback time and prints every event inserted into a "
         "stream as JSON lines, then exits:\n"
         "  in:  {\"stream\":\"S\",\"timestamp\":1000,\"data\":[\"IBM\",75.6,100]}  or  "
@@ -232,6 +236,10 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("emit"),
                       QStringLiteral("Print only these streams (comma-separated)."),
                       QStringLiteral("A,B")});
+    parser.addOption({QStringLiteral("var"),
+                      QStringLiteral("Set the template variable ${NAME} of annotation values "
+                                     "(repeatable; wins over the environment)."),
+                      QStringLiteral("NAME=VALUE")});
     parser.addOption({QStringLiteral("log-level"),
                       QStringLiteral("TRACE, DEBUG, INFO (default), WARN or ERROR."),
                       QStringLiteral("LEVEL"), QStringLiteral("INFO")});
@@ -272,7 +280,8 @@ int runCommand(const QStringList &arguments)
         }
     }
     if (apps.isEmpty() && !runConfig.isSet()) {
-        std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi [--events FILE]\n",
+        std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi... [--var NAME=VALUE] "
+                   "[--events FILE]\n",
                    stderr);
         return Usage;
     }
@@ -296,10 +305,26 @@ int runCommand(const QStringList &arguments)
         std::fprintf(stderr, "[%s] %s: %s\n", qPrintable(logLevelName(level)), qPrintable(app),
                      qPrintable(message));
     };
+    QHash<QString, QString> variables;
+    static const QRegularExpression variableName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_.]*$"));
+    for (const QString &assignment : parser.values(QStringLiteral("var"))) {
+        const qsizetype eq = assignment.indexOf(u'=');
+        const QString name = eq < 0 ? assignment : assignment.left(eq);
+        if (eq < 0 || !variableName.match(name).hasMatch()) {
+            std::fprintf(stderr,
+                         "rivulet run: --var takes NAME=VALUE (a name of letters, digits, _ and "
+                         "., not starting with a digit), found '%s'\n",
+                         qPrintable(assignment));
+            return Usage;
+        }
+        variables.insert(name, assignment.mid(eq + 1));
+    }
+
     Engine engine(options);
     Io::IoContext context;
     context.logger = options.logger;
     runConfig.apply(context);
+    context.setOverrides(variables);
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
     bool failed = false;
     for (const QString &path : apps) {

@@ -18,7 +18,8 @@ IoContext::IoContext(QObject *parent)
 
 IoContext::~IoContext() = default;
 
-bool IoContext::resolve(const QString &value, QString *resolved, QString *error) const
+bool IoContext::resolve(const QString &value, QString *resolved, QString *error,
+                        QString *missing) const
 {
     static const QRegularExpression var(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)\\}"));
     if (!value.contains(QLatin1String("${"))) {
@@ -33,12 +34,16 @@ bool IoContext::resolve(const QString &value, QString *resolved, QString *error)
         const auto m = it.next();
         const QString name = m.captured(1);
         QString replacement;
-        if (env.contains(name))
+        if (m_overrides.contains(name))
+            replacement = m_overrides.value(name);
+        else if (env.contains(name))
             replacement = env.value(name);
         else if (m_variables.contains(name))
             replacement = m_variables.value(name);
         else {
             *error = QStringLiteral("template variable ${%1} is not set").arg(name);
+            if (missing)
+                *missing = name;
             return false;
         }
         out += value.mid(last, m.capturedStart() - last) + replacement;

@@ -29,10 +29,14 @@ public:
     explicit IoContext(QObject *parent = nullptr);
     ~IoContext() override;
 
-    // ${VAR} values: the deployment config's variables, overridden by the environment.
+    // ${VAR} values: the deployment config's variables, overridden by the environment, which
+    // the command line's (`rivulet run --var NAME=VALUE`) override in turn.
     void setVariables(const QHash<QString, QString> &variables) { m_variables = variables; }
-    // Replaces every ${VAR} in value; false with an error naming the first unknown variable.
-    bool resolve(const QString &value, QString *resolved, QString *error) const;
+    void setOverrides(const QHash<QString, QString> &variables) { m_overrides = variables; }
+    // Replaces every ${VAR} in value; false with an error naming the first unknown variable
+    // (its name also in *missing when given).
+    bool resolve(const QString &value, QString *resolved, QString *error,
+                 QString *missing = nullptr) const;
 
     // The HTTP listener on host:port, shared by every http source on it.
     HttpListener *httpListener(const QString &host, quint16 port, QString *error);
@@ -51,6 +55,7 @@ public:
 
 private:
     QHash<QString, QString> m_variables;
+    QHash<QString, QString> m_overrides;
     QHash<QString, HttpListener *> m_http; // "host:port"
     QHash<quint16, std::weak_ptr<WsServer>> m_ws;
     QHash<quint16, QString> m_wsOwners;

@@ -22,12 +22,14 @@ bool IoRuntime::makeConfig(const Annotation &annotation, const QString &kind, co
                            TransportConfig *config, QList<Lang::Diagnostic> *diagnostics)
 {
     const Lang::CompiledApp &compiled = m_app.compiled();
-    auto problem = [&](const Lang::SourceRange &range, const QString &message) {
+    auto problem = [&](const Lang::SourceRange &range, const QString &message,
+                       const QString &hint = QString()) {
         Lang::Diagnostic d;
         d.severity = Lang::Severity::Error;
         d.file = compiled.fileName;
         d.range = range;
         d.message = message;
+        d.hint = hint;
         if (diagnostics)
             diagnostics->append(d);
         return false;
@@ -37,13 +39,22 @@ bool IoRuntime::makeConfig(const Annotation &annotation, const QString &kind, co
     config->stream = stream;
     config->file = compiled.fileName;
     config->range = annotation.range;
+    // An unset ${VAR} is an error at the value that uses it, saying how to set it.
+    auto unresolved = [&](const Annotation &holder, const AnnotationElement &e,
+                          const QString &name) {
+        return problem(e.valueRange,
+                       QStringLiteral("template variable ${%1} in option '%2' of @%3 is not set")
+                           .arg(name, e.key, holder.name),
+                       QStringLiteral("pass --var %1=VALUE to rivulet run, export %1, or set it "
+                                      "under variables: in the config")
+                           .arg(name));
+    };
     for (const AnnotationElement &e : annotation.elements) {
         QString value;
         QString error;
-        if (!m_context.resolve(e.value, &value, &error))
-            return problem(
-                e.valueRange,
-                error + QStringLiteral(": export it, or set it under variables: in the config"));
+        QString missing;
+        if (!m_context.resolve(e.value, &value, &error, &missing))
+            return unresolved(annotation, e, missing);
         if (e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
             config->type = value;
         else
@@ -53,8 +64,9 @@ bool IoRuntime::makeConfig(const Annotation &annotation, const QString &kind, co
         for (const AnnotationElement &e : map->elements) {
             QString value;
             QString error;
-            if (!m_context.resolve(e.value, &value, &error))
-                return problem(e.valueRange, error);
+            QString missing;
+            if (!m_context.resolve(e.value, &value, &error, &missing))
+                return unresolved(*map, e, missing);
             if (e.key.compare(QLatin1String("type"), Qt::CaseInsensitive) == 0)
                 config->mapType = value;
             else

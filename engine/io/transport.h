@@ -105,9 +105,11 @@ protected:
     std::vector<Runtime::Event *> m_batch;
     std::atomic<qint64> m_received{0};
     std::atomic<qint64> m_rejected{0};
-
-private:
-    std::mutex m_deliverMutex; // one message at a time through the mapper
+    // One message at a time through the mapper and m_layout. Recursive, and m_deliverDepth
+    // counts, so that a message looping back into its own source (an inMemory topic that a
+    // sink of the same stream feeds) is refused instead of deadlocking.
+    std::recursive_mutex m_deliverMutex;
+    int m_deliverDepth = 0;
 };
 
 class Sink

@@ -149,6 +149,17 @@ struct WsServer::Client
         --count;
         return f;
     }
+    // Removes the second frame: the oldest one not started while the first is partly written.
+    FrameData *popSecond()
+    {
+        const size_t second = (head + 1) % queue.size();
+        FrameData *f = queue[second];
+        queue[second] = queue[head];
+        queue[head] = nullptr;
+        head = second;
+        --count;
+        return f;
+    }
 };
 
 struct WsServer::Command
@@ -429,6 +440,7 @@ void WsServer::run()
         if (c->state == Client::Open) {
             Frame f = Frame::close(m_stopCode, m_stopReason);
             enqueue(c, f.m_data);
+            unref(f.m_data); // the queue holds its own reference
             flush(c);
         }
         destroyClient(c);
@@ -601,6 +613,7 @@ bool WsServer::handleHandshake(Client *c)
     ++m_counters.clients;
     ++m_counters.accepted;
     enqueue(c, f);
+    unref(f); // the queue holds its own reference
     flush(c);
     if (c->fd < 0)
         return false;
@@ -679,6 +692,7 @@ bool WsServer::handleFrames(Client *c)
             auto *f = new FrameData;
             f->bytes = frameHeader(0xA, size_t(payload.size())) + payload;
             enqueue(c, f);
+            unref(f); // the queue holds its own reference
             flush(c);
             if (c->fd < 0)
                 return false;
@@ -697,9 +711,10 @@ void WsServer::enqueue(Client *c, FrameData *frame)
 {
     ++frame->refs;
     if (c->count >= m_options.sendQueueLimit && c->state == Client::Open) {
+        // Drop the oldest frame not started (a partly written one must be finished).
         if (m_options.slowClientPolicy == WsServerOptions::SlowClientPolicy::DropOldest
-            && c->count > 0 && c->offset == 0) {
-            unref(c->pop());
+            && c->count > (c->offset > 0 ? 1u : 0u)) {
+            unref(c->offset > 0 ? c->popSecond() : c->pop());
             ++m_counters.framesDropped;
         } else {
             unref(frame);
@@ -866,8 +881,9 @@ void WsServer::closeClient(Client *c, int code, const QByteArray &reason, bool g
         flush(c);
         return;
     }
-    if (wasOpen && code > 0 && code != 1006) {
-        // Best effort: a close frame if the socket has room.
+    if (wasOpen && code > 0 && code != 1006 && c->offset == 0) {
+        // Best effort: a close frame if the socket has room (never in the middle of a frame
+        // already partly written, which it would corrupt).
         const Frame f = Frame::close(code, reason);
         const ssize_t w =
             ::write(c->fd, f.m_data->bytes.constData(), size_t(f.m_data->bytes.size()));

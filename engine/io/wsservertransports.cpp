@@ -90,7 +90,24 @@ public:
         if (!serverOptions(m_config, &o, error))
             return false;
         m_server = m_context->wsServer(o, m_config.where(), error);
-        return m_server != nullptr;
+        if (!m_server)
+            return false;
+        // A client too slow for its send queue is dropped (1008): counted by the server,
+        // logged here (throttled), on the server's thread.
+        const size_t limit = o.sendQueueLimit;
+        m_dropOldest = o.slowClientPolicy == WsServerOptions::SlowClientPolicy::DropOldest;
+        m_server->setDisconnectHandler([this, limit](uint64_t, uint64_t, int code) {
+            if (code != 1008)
+                return;
+            const qint64 dropped = ++m_slowDropped;
+            m_log.error(m_context, m_config.app,
+                        QStringLiteral("%1: dropped a slow client with close code 1008 (%2 events "
+                                       "waiting for it, send.queue.size); %3 so far")
+                            .arg(m_config.where())
+                            .arg(limit)
+                            .arg(dropped));
+        });
+        return true;
     }
     void stop() override
     {
@@ -117,11 +134,27 @@ public:
             m_server->broadcast(-1, Frame::text(m_mapper->map(*e)));
             ++m_published;
         }
+        if (m_dropOldest) {
+            // slow.client.policy='drop-oldest': the server counts what it drops; log news.
+            const int64_t dropped = m_server->stats().framesDropped;
+            if (dropped > m_droppedLogged) {
+                m_log.error(m_context, m_config.app,
+                            QStringLiteral("%1: dropped the oldest events of slow clients "
+                                           "(send.queue.size); %2 so far")
+                                .arg(m_config.where())
+                                .arg(dropped));
+                m_droppedLogged = dropped;
+            }
+        }
     }
     WsServer *server() const { return m_server.get(); }
 
 private:
     std::shared_ptr<WsServer> m_server;
+    std::atomic<qint64> m_slowDropped{0};
+    bool m_dropOldest = false;
+    int64_t m_droppedLogged = 0; // under the app's lock (publish)
+    ThrottledLog m_log;
 };
 
 } // namespace

@@ -412,6 +412,16 @@ void Analyzer::checkDefinitionAnnotations(const Definition &def, const Schema &s
     }
 }
 
+// An option matches a parameter by name (case-insensitive), or a "prefix.*" parameter by its
+// prefix: the text mapper's regex.A, regex.B...
+static bool optionMatches(const QString &param, const QString &key)
+{
+    if (param.endsWith(QLatin1String(".*")))
+        return key.size() > param.size() - 1
+               && key.startsWith(QStringView(param).chopped(1), Qt::CaseInsensitive);
+    return param.compare(key, Qt::CaseInsensitive) == 0;
+}
+
 void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &schema)
 {
     const BuiltinKind kind = isSource ? BuiltinKind::Source : BuiltinKind::Sink;
@@ -475,7 +485,7 @@ void Analyzer::checkTransport(const Annotation &a, bool isSource, const Schema &
                 continue;
             const ParamSpec *param = nullptr;
             for (const ParamSpec &p : spec->params) {
-                if (p.name.compare(e.key, Qt::CaseInsensitive) == 0)
+                if (optionMatches(p.name, e.key))
                     param = &p;
             }
             if (!param) {
@@ -648,7 +658,7 @@ void Analyzer::checkMapper(const Annotation &map, bool isSource, const Schema &s
             continue;
         bool found = false;
         for (const ParamSpec &p : spec->params)
-            found = found || p.name.compare(e.key, Qt::CaseInsensitive) == 0;
+            found = found || optionMatches(p.name, e.key);
         if (!found) {
             const QString s = suggestionFor(e.key, known);
             m_diagnostics->error(
@@ -1160,6 +1170,16 @@ void Analyzer::analyzeQuery(Query &query, const Partition *partition,
         && query.rate.kind != OutputRate::Events)
         m_diagnostics->error(query.rate.range,
                              QStringLiteral("the output rate must be above zero"));
+    // Siddhi's Query.updateOutputEventType: a snapshot query inserts all events unless told
+    // otherwise, and can insert nothing else.
+    if (query.rate.kind == OutputRate::Snapshot) {
+        if (!query.output.eventTypeGiven)
+            query.output.eventType = OutputEventType::All;
+        else if (query.output.eventType != OutputEventType::All)
+            m_diagnostics->error(query.output.range,
+                                 QStringLiteral("a query with output snapshot can only insert all "
+                                                "events"));
+    }
     m_model.setQueryOutput(&query, output);
     if (outputForAnonymous) {
         *outputForAnonymous = output;

@@ -464,12 +464,17 @@ QList<BuiltinSpec> makeSpecs()
                  opt("tls.enabled", "false", "accepted for compatibility"),
                  opt("keystore.path", "", "accepted for compatibility"),
                  opt("keystore.password", "", "accepted for compatibility")});
-    out << spec(BuiltinKind::Source, "", "websocket",
-                "Connects to a WebSocket server and receives its text frames as events",
-                {req("url", "the ws:// or wss:// URL"),
-                 opt("headers", "", "extra handshake headers: 'name:value','name:value'"),
-                 opt("sub.protocol", "", "the sub-protocols to ask for"),
-                 opt("idle.timeout", "-1", "accepted for compatibility")});
+    out << spec(
+        BuiltinKind::Source, "", "websocket",
+        "Connects to a WebSocket server and receives its text frames as events",
+        {req("url", "the ws:// or wss:// URL"),
+         opt("headers", "", "extra handshake headers: 'name:value','name:value'"),
+         opt("sub.protocol", "", "the sub-protocols to ask for (comma-separated)"),
+         opt("reconnect.interval", "1000",
+             "first reconnection delay in milliseconds (doubles each attempt, with "
+             "jitter)"),
+         opt("reconnect.max.interval", "30000", "longest reconnection delay in milliseconds"),
+         opt("idle.timeout", "-1", "accepted for compatibility")});
     out << spec(BuiltinKind::Source, "", "inMemory",
                 "Receives events published to an in-process topic",
                 {req("topic", "the topic name")});
@@ -478,7 +483,9 @@ QList<BuiltinSpec> makeSpecs()
     out << spec(BuiltinKind::Sink, "", "log", "Logs each event",
                 {opt("priority", "INFO", "FATAL, ERROR, WARN, INFO, DEBUG or TRACE"),
                  opt("prefix", "<app> : <stream>", "text in front of each logged event")});
-    out << spec(BuiltinKind::Sink, "", "inMemory", "Publishes events to an in-process topic",
+    out << spec(BuiltinKind::Sink, "", "inMemory",
+                "Publishes events to an in-process topic (as they are, unless a @map says "
+                "otherwise)",
                 {req("topic", "the topic name", Dynamic)});
     out << spec(
         BuiltinKind::Sink, "", "websocket-server",
@@ -492,10 +499,17 @@ QList<BuiltinSpec> makeSpecs()
          opt("tls.enabled", "false", "accepted for compatibility"),
          opt("keystore.path", "", "accepted for compatibility"),
          opt("keystore.password", "", "accepted for compatibility")});
-    out << spec(BuiltinKind::Sink, "", "websocket", "Sends events to a WebSocket server",
-                {req("url", "the ws:// or wss:// URL"),
-                 opt("headers", "", "extra handshake headers: 'name:value','name:value'"),
-                 opt("sub.protocol", "", "the sub-protocols to ask for")});
+    out << spec(
+        BuiltinKind::Sink, "", "websocket", "Sends events to a WebSocket server",
+        {req("url", "the ws:// or wss:// URL"),
+         opt("headers", "", "extra handshake headers: 'name:value','name:value'"),
+         opt("sub.protocol", "", "the sub-protocols to ask for (comma-separated)"),
+         opt("reconnect.interval", "1000",
+             "first reconnection delay in milliseconds (doubles each attempt, with "
+             "jitter)"),
+         opt("reconnect.max.interval", "30000", "longest reconnection delay in milliseconds"),
+         opt("queue.size", "1024",
+             "messages kept while disconnected; past it the oldest are dropped")});
     out << spec(
         BuiltinKind::Sink, "", "http", "POSTs (or PUTs...) each event to a URL",
         {req("publisher.url", "the URL", Dynamic),
@@ -504,10 +518,16 @@ QList<BuiltinSpec> makeSpecs()
          opt("basic.auth.enabled", "false", "send HTTP Basic authentication"),
          opt("basic.auth.username", "", "user for HTTP Basic authentication"),
          opt("basic.auth.password", "", "password for HTTP Basic authentication"),
-         opt("retry.count", "3", "retries after a failure, with backoff"),
+         opt("retry.count", "3", "retries after a failure, with backoff (LOG and STREAM)"),
          opt("retry.interval", "500", "first retry delay in milliseconds (doubles each time)"),
-         opt("on.error", "LOG", "LOG, WAIT or STREAM: what to do when delivery fails"),
-         opt("socket.idle.timeout", "6000", "accepted for compatibility")});
+         opt("retry.max.interval", "30000", "longest retry delay in milliseconds"),
+         opt("queue.size", "1024",
+             "requests waiting to be sent; past it new events fail (logged and counted)"),
+         opt("on.error", "LOG",
+             "LOG (retry, then log), WAIT (retry in order until delivered) or STREAM (retry, "
+             "then send the event with _error to the fault stream)"),
+         opt("socket.idle.timeout", "6000",
+             "milliseconds without progress before a request fails")});
 
     // Every sink takes on.error, as in Siddhi's Sink base class.
     for (BuiltinSpec &s : out) {
@@ -530,7 +550,9 @@ QList<BuiltinSpec> makeSpecs()
              "reject events that lack an attribute (else use null)")});
     out << spec(BuiltinKind::SourceMapper, "", "text",
                 "Reads events from text: attr:value lines, or @attributes regular expressions",
-                {opt("regex.groupid", "", "accepted for compatibility"),
+                {opt("regex.*", "",
+                     "a regular expression under any ID (regex.A='(\\w+) ([0-9]+)'); "
+                     "@attributes take its groups as 'A[1]' ('A' is group 1)"),
                  opt("fail.on.missing.attribute", "true",
                      "reject events that lack an attribute (else use null)"),
                  opt("event.grouping.enabled", "false", "several events in one message"),
@@ -538,8 +560,9 @@ QList<BuiltinSpec> makeSpecs()
                  opt("new.line.character", "\\n", "line separator")});
     out << spec(
         BuiltinKind::SourceMapper, "", "csv", "Reads events from CSV lines",
-        {opt("delimiter", ",", "the field separator"),
-         opt("header.present", "false", "whether the first line is a header"),
+        {opt("delimiter", ",", "the field separator ('\\t' for a tab)"),
+         opt("header", "false", "whether the first record is a header (skipped)"),
+         opt("header.present", "false", "the same as header"),
          opt("fail.on.unknown.attribute", "true", "reject lines with a wrong number of fields"),
          opt("event.grouping.enabled", "false", "several events in one message")});
     out << spec(BuiltinKind::SourceMapper, "", "passThrough",
@@ -553,8 +576,9 @@ QList<BuiltinSpec> makeSpecs()
                 {opt("event.grouping.enabled", "false", "several events in one message"),
                  opt("delimiter", "~~~~~~~~~~", "separator between grouped events"),
                  opt("new.line.character", "\\n", "line separator")});
-    out << spec(BuiltinKind::SinkMapper, "", "csv", "Writes events as CSV lines",
-                {opt("delimiter", ",", "the field separator"),
+    out << spec(BuiltinKind::SinkMapper, "", "csv",
+                "Writes events as CSV lines; @payload(attr='position') orders the fields",
+                {opt("delimiter", ",", "the field separator ('\\t' for a tab)"),
                  opt("header", "false", "write a header line"),
                  opt("event.grouping.enabled", "false", "several events in one message")});
     out << spec(BuiltinKind::SinkMapper, "", "passThrough",

@@ -247,14 +247,18 @@ public:
     ~DistinctAggregator() override
     {
         for (auto &kv : m_counts)
-            release(m_type, kv.first.value);
+            release(kv.first.type, kv.first.value);
         if (m_set)
             m_set->deref();
     }
     void add(Value v, bool isNull) override
     {
-        if (isNull)
+        if (isNull) {
+            // distinctCount keeps its values in a HashMap, where null is a value too.
+            if (!m_asSet)
+                ++m_nulls;
             return;
+        }
         if (m_asSet) {
             // unionSet's argument is a set: count each element.
             auto *set = dynamic_cast<SetObject *>(v.o);
@@ -268,8 +272,11 @@ public:
     }
     void remove(Value v, bool isNull) override
     {
-        if (isNull)
+        if (isNull) {
+            if (!m_asSet && m_nulls > 0)
+                --m_nulls;
             return;
+        }
         if (m_asSet) {
             auto *set = dynamic_cast<SetObject *>(v.o);
             if (!set)
@@ -285,12 +292,13 @@ public:
         for (auto &kv : m_counts)
             release(kv.first.type, kv.first.value);
         m_counts.clear();
+        m_nulls = 0;
         dropSet();
     }
     bool result(Value &out) const override
     {
         if (!m_asSet) {
-            out = Value::ofLong(int64_t(m_counts.size()));
+            out = Value::ofLong(int64_t(m_counts.size()) + (m_nulls > 0 ? 1 : 0));
             return true;
         }
         if (!m_set) {
@@ -301,7 +309,7 @@ public:
         out.o = m_set;
         return true;
     }
-    bool isEmpty() const override { return m_counts.empty(); }
+    bool isEmpty() const override { return m_counts.empty() && m_nulls == 0; }
 
 private:
     void addOne(AttrType t, Value v)
@@ -337,6 +345,7 @@ private:
     AttrType m_type;
     bool m_asSet;
     std::unordered_map<ValueKey, int64_t, ValueKeyHash> m_counts;
+    int64_t m_nulls = 0;
     mutable SetObject *m_set = nullptr;
 };
 

@@ -318,35 +318,22 @@ bool AppRuntime::build(QList<Lang::Diagnostic> *diagnostics)
     }
 
     // Tables.
-    for (const Lang::Schema *s : m_compiled.model.schemas(Lang::SchemaKind::Table)) {
-        std::vector<int> pk;
-        if (const Annotation *a = findAnnotation(s->definition->annotations, "PrimaryKey")) {
-            for (const QString &attr : a->positionalValues())
-                pk.push_back(s->indexOf(attr));
-        }
-        m_tables.insert(s->name, std::make_shared<Table>(s->name, junction(s->name) ? junction(s->name)->sharedLayout()
-                                                                                    : [&] {
-                                                                                          QList<AttrType> types;
-                                                                                          QStringList names;
-                                                                                          for (const auto &a : s->attributes) {
-                                                                                              types << a.type;
-                                                                                              names << a.name;
-                                                                                          }
-                                                                                          return std::make_shared<EventLayout>(types, names);
-                                                                                      }(),
-                                                         pk, &m_context));
-    }
+    for (const Lang::Schema *s : m_compiled.model.schemas(Lang::SchemaKind::Table))
+        m_tables.insert(s->name, Table::fromSchema(*s, &m_context));
 
     for (const auto &def : m_compiled.app->definitions) {
         switch (def->kind) {
         case DefinitionKind::Window:
-            fail(def->range, QStringLiteral("named windows are not implemented yet"));
+            if (!buildNamedWindow(*this, builder, *def))
+                ok = false;
             break;
         case DefinitionKind::Trigger:
-            fail(def->range, QStringLiteral("triggers are not implemented yet"));
+            if (!buildTrigger(*this, builder, *def))
+                ok = false;
             break;
         case DefinitionKind::Aggregation:
-            fail(def->range, QStringLiteral("incremental aggregations are not implemented yet"));
+            if (!buildAggregation(*this, builder, *def))
+                ok = false;
             break;
         case DefinitionKind::Function:
             fail(def->range,

@@ -103,6 +103,12 @@ public:
     void shutdown();
     bool isRunning() const { return m_running; }
 
+    // Runs an on-demand (store) query against the app's tables, named windows and
+    // aggregations (Siddhi's SiddhiAppRuntime.query): `from T on ... select ...` returns the
+    // rows found; insert, delete, update and update or insert change a table and return no
+    // rows. On a problem returns no rows and sets error. Thread-safe (ondemand.cpp).
+    QList<QVariantList> query(const QString &text, QString *error = nullptr);
+
     // Playback and manual clocks: moves time to t (never backwards) and fires what is due.
     void advanceTime(int64_t t);
     int64_t currentTime() const { return m_context.currentTime(); }

@@ -356,26 +356,20 @@ public:
         } else if constexpr (Op == Arith::Mul) {
             out = put(wrapMul(x, y));
         } else if constexpr (Op == Arith::Div) {
+            // Siddhi's Divide/ModExpressionExecutor*: a zero divisor gives null, for every type.
+            if (y == C(0))
+                return false;
             if constexpr (std::is_integral_v<C>) {
-                if (y == 0) {
-                    // Java: ArithmeticException: / by zero
-                    ctx.error = "/ by zero";
-                    return false;
-                }
                 if (y == -1) {
                     out = put(wrapSub(C(0), x));
                     return true;
                 }
-                out = put(C(x / y));
-            } else {
-                out = put(C(x / y));
             }
+            out = put(C(x / y));
         } else {
+            if (y == C(0))
+                return false;
             if constexpr (std::is_integral_v<C>) {
-                if (y == 0) {
-                    ctx.error = "/ by zero";
-                    return false;
-                }
                 if (y == -1) {
                     out = put(C(0));
                     return true;
@@ -661,26 +655,23 @@ private:
 };
 
 // `condition in Table`: true when some row of the table satisfies the condition, which reads
-// the query's inputs and the table row (the slot after the query's own inputs).
+// the query's inputs and the table row (the slot after the query's own inputs). The table plans
+// the condition (hash lookups on keys).
 class InTableNode final : public Evaluator
 {
 public:
-    InTableNode(Table *table, int rowSlot, EvaluatorPtr condition)
+    explicit InTableNode(std::unique_ptr<TableCondition> condition)
         : Evaluator(AttrType::Bool)
-        , m_table(table)
-        , m_rowSlot(rowSlot)
         , m_condition(std::move(condition))
     {}
     bool eval(const EvalContext &ctx, Value &out) const override
     {
-        out = Value::ofBool(m_table->containsMatch(ctx, m_rowSlot, *m_condition));
+        out = Value::ofBool(m_condition->contains(ctx));
         return true;
     }
 
 private:
-    Table *m_table;
-    int m_rowSlot;
-    EvaluatorPtr m_condition;
+    std::unique_ptr<TableCondition> m_condition;
 };
 
 Cmp toCmp(BinaryOp op)
@@ -839,9 +830,16 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
         if (expr.inputIndex < 0 || expr.attrIndex < 0)
             return fail(QStringLiteral("attribute '%1' could not be resolved").arg(expr.attribute));
         const int slot = expr.inputIndex;
-        if (slot < int(m_options.collectionSlots.size()) && m_options.collectionSlots[size_t(slot)])
-            return std::make_unique<CollectionAttrNode>(expr.type, slot, expr.index,
-                                                        expr.attrIndex);
+        if (slot < int(m_options.collectionSlots.size())
+            && m_options.collectionSlots[size_t(slot)]) {
+            EventIndex index = expr.index;
+            if (!index.present && m_options.collectionDefaultsToLast) {
+                index.present = true;
+                index.fromLast = true;
+                index.value = 0;
+            }
+            return std::make_unique<CollectionAttrNode>(expr.type, slot, index, expr.attrIndex);
+        }
         return std::make_unique<AttrNode>(expr.type, slot, expr.attrIndex);
     }
     case ExprKind::StreamRef:
@@ -883,14 +881,14 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
         Table *table = m_options.tables(expr.table);
         if (!table)
             return fail(QStringLiteral("table '%1' not found").arg(expr.table));
-        EvaluatorPtr cond = compile(*expr.lhs);
-        if (!cond)
-            return nullptr;
         // The analyzer put the table after the query's own inputs: find that slot.
         int rowSlot = -1;
+        int maxSlot = -1;
         std::function<void(const Expr &)> find = [&](const Expr &e) {
             if (e.kind == ExprKind::Variable && e.stream == expr.table)
                 rowSlot = std::max(rowSlot, e.inputIndex);
+            if (e.kind == ExprKind::Variable)
+                maxSlot = std::max(maxSlot, e.inputIndex);
             if (e.lhs)
                 find(*e.lhs);
             if (e.rhs)
@@ -899,7 +897,13 @@ EvaluatorPtr ExpressionCompiler::compile(const Expr &expr)
                 find(*a);
         };
         find(*expr.lhs);
-        return std::make_unique<InTableNode>(table, rowSlot, std::move(cond));
+        if (rowSlot < 0)
+            rowSlot = maxSlot + 1; // the condition does not read the row
+        QString error;
+        auto cond = table->compileCondition(expr.lhs.get(), rowSlot, m_options, &error);
+        if (!cond)
+            return fail(error);
+        return std::make_unique<InTableNode>(std::move(cond));
     }
     case ExprKind::Binary:
         return compileBinary(expr);

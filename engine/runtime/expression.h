@@ -98,6 +98,9 @@ struct CompileOptions
     AggregateHook aggregates;
     TableLookup tables;
     std::vector<bool> collectionSlots; // slots that are counting pattern elements
+    // e1.x without an index on a counting element reads its first event (Siddhi's selector) or,
+    // when set, its last one (Siddhi's pattern filters: SingleInputStreamParser uses CURRENT).
+    bool collectionDefaultsToLast = false;
     int outputSlot = -2;               // inputIndex the analyzer uses for output attributes
     AppContext *app = nullptr;
 };

@@ -9,8 +9,16 @@ void FaultHandler::fail(const Event *event, const QString &message) const
 {
     if (!m_app)
         return;
+    // Siddhi: the error unwinds to the publisher of the stream the event came from, so the
+    // receivers after this one do not see the event.
+    if (m_source)
+        m_source->markFailed();
     StreamJunction *fault = m_source ? m_source->faultJunction : nullptr;
-    if (!fault || !event || event->layout != m_source->layout()) {
+    // Events in a stream may come from a query's own layout of the same shape.
+    const bool sameShape = fault && event
+                           && (event->layout == m_source->layout()
+                               || event->layout->types() == m_source->layout()->types());
+    if (!fault || !sameShape) {
         m_app->reportError(m_where, message);
         return;
     }

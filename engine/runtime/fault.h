@@ -9,9 +9,10 @@ namespace Rivulet::Runtime {
 class AppContext;
 class StreamJunction;
 
-// What happens to an event that fails in a query (division by zero, a bad cast, a function
-// error): Siddhi's @OnError on the stream it came from. LOG (the default) logs and counts it;
-// STREAM sends it, with the error in _error, to the fault stream !S. Either way the app goes on.
+// What happens to an event that fails in a query (a function that throws in Siddhi, such as
+// str:substr past the end of the text): Siddhi's @OnError on the stream it came from. LOG (the
+// default) logs and counts it; STREAM sends it, with the error in _error, to the fault stream
+// !S. Either way the app goes on, and the stream's later receivers do not get the event.
 class FaultHandler
 {
 public:

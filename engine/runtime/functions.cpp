@@ -343,6 +343,114 @@ QString typeArg(const Args &args, size_t i)
     return {};
 }
 
+// An argument that must not be null: siddhi-execution-string's functions throw
+// SiddhiAppRuntimeException("Invalid input given to str:f() function. ... cannot be null"),
+// which fails the event.
+class NonNullArg final : public Evaluator
+{
+public:
+    NonNullArg(EvaluatorPtr child, QString message)
+        : Evaluator(child->type())
+        , m_child(std::move(child))
+        , m_message(std::move(message))
+    {}
+    bool eval(const EvalContext &ctx, Value &out) const override
+    {
+        if (m_child->eval(ctx, out))
+            return true;
+        if (!ctx.error) {
+            ctx.error = "function failed";
+            ctx.errorText = m_message;
+        }
+        return false;
+    }
+    bool isConstant() const override { return m_child->isConstant(); }
+
+private:
+    EvaluatorPtr m_child;
+    QString m_message;
+};
+
+// Java's Integer.parseInt / Long.parseLong: an optional sign and decimal digits, nothing else
+// (no spaces).
+bool javaParseLong(const QString &s, int64_t min, int64_t max, int64_t *out)
+{
+    qsizetype i = 0;
+    bool negative = false;
+    if (i < s.size() && (s[i] == u'-' || s[i] == u'+')) {
+        negative = s[i] == u'-';
+        ++i;
+    }
+    if (i == s.size())
+        return false;
+    // Accumulate negatively, as Java does, so that the minimum value parses.
+    int64_t value = 0;
+    for (; i < s.size(); ++i) {
+        const char16_t c = s[i].unicode();
+        if (c < u'0' || c > u'9')
+            return false;
+        const int digit = c - u'0';
+        if (value < (min + digit) / 10)
+            return false;
+        value = value * 10 - digit;
+    }
+    if (!negative) {
+        if (value < -max)
+            return false;
+        value = -value;
+    }
+    if (value < min || value > max)
+        return false;
+    *out = value;
+    return true;
+}
+
+// Java's Double.parseDouble / Float.parseFloat: surrounding spaces are ignored, NaN and
+// Infinity are spelled out, and a trailing d/D/f/F is allowed.
+bool javaParseDouble(const QString &text, double *out)
+{
+    QString s = text.trimmed();
+    if (s.isEmpty())
+        return false;
+    QString body = s;
+    double sign = 1;
+    if (body.startsWith(u'+') || body.startsWith(u'-')) {
+        sign = body.startsWith(u'-') ? -1 : 1;
+        body = body.mid(1);
+    }
+    if (body == QLatin1String("NaN")) {
+        *out = std::numeric_limits<double>::quiet_NaN();
+        return true;
+    }
+    if (body == QLatin1String("Infinity")) {
+        *out = sign * std::numeric_limits<double>::infinity();
+        return true;
+    }
+    const QChar last = s.back();
+    if (last == u'd' || last == u'D' || last == u'f' || last == u'F')
+        s.chop(1);
+    static const QRegularExpression number(
+        QStringLiteral("^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$"));
+    if (!number.match(s).hasMatch())
+        return false;
+    bool ok = false;
+    *out = s.toDouble(&ok);
+    return ok;
+}
+
+// Java's narrowing of a double: NaN gives 0, values beyond the range the extreme value.
+template<class T>
+T javaNarrow(double d)
+{
+    if (std::isnan(d))
+        return 0;
+    if (d <= double(std::numeric_limits<T>::min()))
+        return std::numeric_limits<T>::min();
+    if (d >= double(std::numeric_limits<T>::max()))
+        return std::numeric_limits<T>::max();
+    return T(d);
+}
+
 // convert(): Siddhi's matrix of conversions; unparsable text gives null.
 bool convertValue(const EvalContext &ctx, AttrType from, Value v, AttrType to, Value &out)
 {
@@ -356,18 +464,26 @@ bool convertValue(const EvalContext &ctx, AttrType from, Value v, AttrType to, V
     if (from == AttrType::String) {
         const QString s = str(v);
         bool ok = false;
+        int64_t n = 0;
+        double d = 0;
         switch (to) {
         case AttrType::Int:
-            out = Value::ofInt(s.toInt(&ok));
+            ok = javaParseLong(s, std::numeric_limits<int32_t>::min(),
+                               std::numeric_limits<int32_t>::max(), &n);
+            out = Value::ofInt(int32_t(n));
             return ok;
         case AttrType::Long:
-            out = Value::ofLong(s.toLongLong(&ok));
+            ok = javaParseLong(s, std::numeric_limits<int64_t>::min(),
+                               std::numeric_limits<int64_t>::max(), &n);
+            out = Value::ofLong(n);
             return ok;
         case AttrType::Float:
-            out = Value::ofFloat(s.trimmed().toFloat(&ok));
+            ok = javaParseDouble(s, &d);
+            out = Value::ofFloat(float(d));
             return ok;
         case AttrType::Double:
-            out = Value::ofDouble(s.trimmed().toDouble(&ok));
+            ok = javaParseDouble(s, &d);
+            out = Value::ofDouble(d);
             return ok;
         case AttrType::Bool:
             out = Value::ofBool(s.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0);
@@ -404,11 +520,11 @@ bool convertValue(const EvalContext &ctx, AttrType from, Value v, AttrType to, V
     case AttrType::Int:
         out = Value::ofInt(from == AttrType::Int    ? v.i
                            : from == AttrType::Long ? int32_t(v.l)
-                                                    : int32_t(toDouble(from, v)));
+                                                    : javaNarrow<int32_t>(toDouble(from, v)));
         return true;
     case AttrType::Long:
         out = Value::ofLong(from == AttrType::Float || from == AttrType::Double
-                                ? int64_t(toDouble(from, v))
+                                ? javaNarrow<int64_t>(toDouble(from, v))
                                 : toLong(from, v));
         return true;
     case AttrType::Float:
@@ -484,21 +600,36 @@ EvaluatorPtr makeFunction(const Lang::Ast::Call &call, AttrType resultType, Args
                 });
         }
         if (name == QLatin1String("createSet")) {
-            return strict(AttrType::Object, std::move(args),
-                          [t0](const EvalContext &ctx, const Value *v, const bool *, Value &out) {
-                              auto *set = new SetObject;
-                              set->insert(t0, v[0]);
-                              out.o = ctx.temps->keep(set);
-                              return true;
-                          });
+            // CreateSetFunctionExecutor adds whatever it gets: a null makes a set holding null.
+            return strict(
+                AttrType::Object, std::move(args),
+                [t0](const EvalContext &ctx, const Value *v, const bool *p, Value &out) {
+                    auto *set = new SetObject;
+                    if (p[0])
+                        set->insert(t0, v[0]);
+                    else
+                        set->insert(AttrType::Unknown, Value::ofLong(0));
+                    out.o = ctx.temps->keep(set);
+                    return true;
+                },
+                false);
         }
         if (name == QLatin1String("sizeOfSet")) {
-            return strict(AttrType::Int, std::move(args),
-                          [](const EvalContext &, const Value *v, const bool *, Value &out) {
-                              auto *set = dynamic_cast<SetObject *>(v[0].o);
-                              out = Value::ofInt(set ? set->size() : -1);
-                              return true;
-                          });
+            // SizeOfSetFunctionExecutor: the size of no set is 0.
+            return strict(
+                AttrType::Int, std::move(args),
+                [](const EvalContext &ctx, const Value *v, const bool *p, Value &out) {
+                    if (!p[0]) {
+                        out = Value::ofInt(0);
+                        return true;
+                    }
+                    auto *set = dynamic_cast<SetObject *>(v[0].o);
+                    if (!set)
+                        return fail(ctx, QStringLiteral("input to sizeOfSet() should be a set"));
+                    out = Value::ofInt(set->size());
+                    return true;
+                },
+                false);
         }
         if (name == QLatin1String("currentTimeMillis")) {
             return strict(AttrType::Long, std::move(args),
@@ -539,37 +670,66 @@ EvaluatorPtr makeFunction(const Lang::Ast::Call &call, AttrType resultType, Args
                 false);
         }
         if (name == QLatin1String("maximum") || name == QLatin1String("minimum")) {
+            // Maximum/MinimumFunctionExecutor: all arguments of one type; compared as doubles
+            // from Double.MIN_VALUE (the smallest positive double, so a maximum is never below
+            // it) or Double.MAX_VALUE, a null counting as that start value; the result is cast
+            // back to the type. With one argument, the argument itself.
+            for (const auto &a : args) {
+                if (a->type() != t0) {
+                    *error = QStringLiteral("all parameters of %1() should be of the same type, "
+                                            "found %2 and %3")
+                                 .arg(name, Lang::typeName(t0), Lang::typeName(a->type()));
+                    return nullptr;
+                }
+            }
+            if (args.size() == 1)
+                return std::move(args[0]);
             const bool isMax = name == QLatin1String("maximum");
-            std::vector<AttrType> types;
-            for (const auto &a : args)
-                types.push_back(a->type());
             return std::make_unique<VariadicFn>(
-                R, std::move(args),
-                [types, isMax, R](const EvalContext &ctx, const Args &a, Value &out) {
-                    bool have = false;
-                    double best = 0;
-                    Value bestValue{};
-                    AttrType bestType = R;
-                    for (size_t i = 0; i < a.size(); ++i) {
+                t0, std::move(args),
+                [isMax, t0](const EvalContext &ctx, const Args &a, Value &out) {
+                    const double start = isMax ? std::numeric_limits<double>::denorm_min()
+                                               : std::numeric_limits<double>::max();
+                    double best = start;
+                    for (const auto &e : a) {
                         Value v;
-                        if (!a[i]->eval(ctx, v))
-                            return false; // Siddhi: a null argument makes the result null
-                        const double d = toDouble(types[i], v);
-                        if (!have || (isMax ? d > best : d < best)) {
+                        const double d = e->eval(ctx, v) ? toDouble(t0, v) : start;
+                        if (isMax ? d > best : d < best)
                             best = d;
-                            bestValue = v;
-                            bestType = types[i];
-                            have = true;
-                        }
                     }
-                    if (!have)
-                        return false;
-                    return convertValue(ctx, bestType, bestValue, R, out);
+                    switch (t0) {
+                    case AttrType::Int:
+                        out = Value::ofInt(javaNarrow<int32_t>(best));
+                        break;
+                    case AttrType::Long:
+                        out = Value::ofLong(javaNarrow<int64_t>(best));
+                        break;
+                    case AttrType::Float:
+                        out = Value::ofFloat(float(best));
+                        break;
+                    default:
+                        out = Value::ofDouble(best);
+                        break;
+                    }
+                    return true;
                 });
         }
     }
 
     if (ns == QLatin1String("str")) {
+        // siddhi-execution-string's functions reject null arguments (the event fails), except
+        // concat (skips them), coalesce, fillTemplate, and contains (a null text contains
+        // nothing; a null search string is rejected).
+        const bool contains = name == QLatin1String("contains");
+        if (name != QLatin1String("concat") && name != QLatin1String("coalesce")
+            && name != QLatin1String("fillTemplate")) {
+            const QString message =
+                QStringLiteral("Invalid input given to str:%1() function. The argument cannot be "
+                               "null")
+                    .arg(name);
+            for (size_t i = contains ? 1 : 0; i < args.size(); ++i)
+                args[i] = std::make_unique<NonNullArg>(std::move(args[i]), message);
+        }
         if (name == QLatin1String("concat")) {
             std::vector<AttrType> types;
             for (const auto &a : args)
@@ -613,11 +773,15 @@ EvaluatorPtr makeFunction(const Lang::Ast::Call &call, AttrType resultType, Args
                 });
         }
         if (name == QLatin1String("contains")) {
-            return strict(AttrType::Bool, std::move(args),
-                          [](const EvalContext &, const Value *v, const bool *, Value &out) {
-                              out = Value::ofBool(str(v[0]).contains(str(v[1])));
-                              return true;
-                          });
+            return strict(
+                AttrType::Bool, std::move(args),
+                [](const EvalContext &, const Value *v, const bool *p, Value &out) {
+                    if (!p[1])
+                        return false; // the search string was null: the event has failed
+                    out = Value::ofBool(p[0] && str(v[0]).contains(str(v[1])));
+                    return true;
+                },
+                false);
         }
         if (name == QLatin1String("startsWith") || name == QLatin1String("endsWith")) {
             const bool starts = name == QLatin1String("startsWith");
@@ -686,13 +850,14 @@ EvaluatorPtr makeFunction(const Lang::Ast::Call &call, AttrType resultType, Args
                           });
         }
         if (name == QLatin1String("locate")) {
+            const bool hasStart = args.size() > 2;
             return strict(
                 AttrType::Int, std::move(args),
-                [](const EvalContext &, const Value *v, const bool *p, Value &out) {
-                    out = Value::ofInt(int32_t(str(v[0]).indexOf(str(v[1]), p[2] ? v[2].i : 0)));
+                [hasStart](const EvalContext &, const Value *v, const bool *, Value &out) {
+                    out =
+                        Value::ofInt(int32_t(str(v[0]).indexOf(str(v[1]), hasStart ? v[2].i : 0)));
                     return true;
-                },
-                false);
+                });
         }
         if (name == QLatin1String("strcmp")) {
             return strict(AttrType::Int, std::move(args),

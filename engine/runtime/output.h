@@ -3,6 +3,9 @@
 #include "expression.h"
 #include "fault.h"
 #include "processor.h"
+#include "table.h"
+
+#include "engine/lang/ast.h"
 
 #include <functional>
 #include <memory>
@@ -11,7 +14,7 @@
 namespace Rivulet::Runtime {
 
 class AppContext;
-class Table;
+class NamedWindow;
 
 // Receives what a query emits, before it goes to its target: the current and the expired
 // events of one output, in order (Siddhi's QueryCallback).
@@ -67,8 +70,24 @@ private:
     Processor *m_target;
 };
 
+// insert into W, W a named window: the events enter the window.
+class InsertIntoWindow final : public OutputProcessor
+{
+public:
+    explicit InsertIntoWindow(NamedWindow *window)
+        : m_window(window)
+    {}
+
+protected:
+    void deliver(EventChunk &chunk) override;
+
+private:
+    NamedWindow *m_window;
+};
+
 // Table outputs: insert, delete, update, update or insert. Conditions and set values read
-// [query output event, table row] (slots 0 and 1).
+// [query output event, table row] (slots 0 and 1); the condition is planned by the table
+// (hash lookups on its keys).
 class TableOutput final : public OutputProcessor
 {
 public:
@@ -79,10 +98,17 @@ public:
         EvaluatorPtr value;
     };
     TableOutput(AppContext *app, Table *table, Kind kind, FaultHandler fault);
-    EvaluatorPtr condition;
+    ~TableOutput() override;
+    std::unique_ptr<TableCondition> condition; // null: every row
     std::vector<SetClause> set;
     // Without a set clause: table attribute i takes output attribute byName[i] (-1: unchanged).
     std::vector<int> byName;
+    // update or insert on exactly the primary key: the event replaces the row with its key, set
+    // clause or not (Siddhi's OverwriteTableIndexOperator).
+    bool overwrite = false;
+
+    // How many rows the last delivered chunk inserted, deleted or updated (on-demand queries).
+    int affected() const { return m_affected; }
 
 protected:
     void deliver(EventChunk &chunk) override;
@@ -93,6 +119,17 @@ private:
     Kind m_kind;
     FaultHandler m_fault;
     TempPool m_temps;
+    std::vector<Event *> m_matches;
+    std::vector<Table::Assignment> m_assignments;
+    int m_affected = 0;
 };
+
+// The table output of a query or an on-demand query (insert into, delete, update, update or
+// insert into T), with its `on` condition and set clause compiled against the output layout.
+// Returns null and sets error (and errorRange) when something cannot be compiled.
+std::unique_ptr<TableOutput>
+makeTableOutput(AppContext *app, Table *table, const Lang::Ast::QueryOutput &output,
+                const EventLayout &outputLayout, const CompileOptions &options,
+                const FaultHandler &fault, QString *error, Lang::SourceRange *errorRange);
 
 } // namespace Rivulet::Runtime

@@ -73,8 +73,13 @@ void StreamJunction::send(EventChunk &chunk)
     }
     ++m_depth;
     // Index, not iterators: a receiver may subscribe another while we deliver.
-    for (size_t i = 0; i < m_receivers.size(); ++i)
+    for (size_t i = 0; i < m_receivers.size(); ++i) {
         m_receivers[i]->receive(chunk);
+        if (m_failed) {
+            m_failed = false;
+            break;
+        }
+    }
     --m_depth;
 }
 

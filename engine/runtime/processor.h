@@ -66,6 +66,19 @@ public:
     // Where events that fail go when the stream has @OnError(action='STREAM').
     StreamJunction *faultJunction = nullptr;
     bool logErrors = true;
+    // An event of this stream failed in a receiver (and was logged or routed to the fault
+    // stream): the receivers after it do not get the chunk, as in Siddhi, where the error
+    // unwinds to the stream's publisher.
+    void markFailed()
+    {
+        m_failed = true;
+        if (upstream)
+            upstream->markFailed();
+    }
+    bool hasFailed() const { return m_failed; }
+    // A stream that only relays another one (a partition's per-key copy of S): a failure
+    // here is a failure of the event in that stream too.
+    StreamJunction *upstream = nullptr;
 
 private:
     struct CallbackReceiver;
@@ -77,6 +90,7 @@ private:
     int m_nextCallbackId = 1;
     int m_depth = 0;
     qint64 m_events = 0;
+    bool m_failed = false;
 };
 
 // Marks an event that a query inserted as expired: streams carry it as current (as Siddhi

@@ -1,6 +1,7 @@
 #include "querybuilder.h"
 
 #include "appruntime.h"
+#include "namedwindow.h"
 #include "ratelimiter.h"
 #include "selector.h"
 #include "streamprocessors.h"
@@ -45,6 +46,15 @@ bool QueryBuilder::error(const Lang::SourceRange &range, const QString &message)
     return false;
 }
 
+StreamJunction *QueryBuilder::junction(const QString &name, bool output) const
+{
+    if (m_resolver) {
+        if (StreamJunction *j = m_resolver(name, output))
+            return j;
+    }
+    return m_app.junction(name);
+}
+
 CompileOptions QueryBuilder::options(const std::vector<bool> &collectionSlots) const
 {
     CompileOptions o;
@@ -60,8 +70,7 @@ namespace {
 bool isBatchWindow(const QString &name)
 {
     static const char *batch[] = {"lengthBatch", "timeBatch", "externalTimeBatch",
-                                  "cron",        "batch",     "expressionBatch",
-                                  "session"};
+                                  "cron",        "batch",     "expressionBatch"};
     for (const char *b : batch) {
         if (name == QLatin1String(b))
             return true;
@@ -162,8 +171,17 @@ Processor *QueryBuilder::buildRateLimiter(const Query &query, QueryRuntime &runt
 {
     if (query.rate.kind == OutputRate::None)
         return nullptr;
+    // The selector built just before, over the same output layout: group-by and snapshot
+    // limiters work with it.
+    QuerySelector *selector = nullptr;
+    for (auto it = runtime.processors.rbegin(); it != runtime.processors.rend() && !selector;
+         ++it) {
+        auto *s = dynamic_cast<QuerySelector *>(it->get());
+        if (s && s->outputLayout() == outputLayout.get())
+            selector = s;
+    }
     QString message;
-    auto limiter = makeRateLimiter(query.rate, &m_app.context(), outputLayout, &message);
+    auto limiter = makeRateLimiter(query, &m_app.context(), outputLayout, selector, &message);
     if (!limiter) {
         error(query.rate.range, message);
         return nullptr;
@@ -177,11 +195,19 @@ QueryBuilder::buildSelector(const Query &query, QueryRuntime &runtime,
                             const std::vector<bool> &collectionSlots, bool canPassThrough,
                             bool batchWindow)
 {
+    return buildSelector(query.selector, m_app.compiled().model.queryOutput(&query),
+                         query.output.eventType, runtime, slotLayouts, collectionSlots,
+                         canPassThrough, batchWindow);
+}
+
+QuerySelector *QueryBuilder::buildSelector(
+    const Selector &sel, const QList<Lang::AttributeInfo> &outputAttrs, OutputEventType eventType,
+    QueryRuntime &runtime, const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
+    const std::vector<bool> &collectionSlots, bool canPassThrough, bool batchWindow)
+{
     const std::shared_ptr<EventLayout> &inputLayout = slotLayouts.front();
     const int slotCount = int(slotLayouts.size());
-    const Selector &sel = query.selector;
-    const QList<Lang::AttributeInfo> outputAttrs = m_app.compiled().model.queryOutput(&query);
-    const bool wantsExpired = query.output.eventType != OutputEventType::Current;
+    const bool wantsExpired = eventType != OutputEventType::Current;
 
     bool hasAggregate = false;
     std::function<void(const Expr &)> scan = [&](const Expr &e) {
@@ -208,7 +234,7 @@ QueryBuilder::buildSelector(const Query &query, QueryRuntime &runtime,
     auto selector = std::make_unique<QuerySelector>(&m_app.context(), outLayout, slotCount);
     QuerySelector *s = selector.get();
     s->passThrough = passThrough;
-    s->currentOn = query.output.eventType != OutputEventType::Expired;
+    s->currentOn = eventType != OutputEventType::Expired;
     s->expiredOn = wantsExpired;
     s->collectionSlots = collectionSlots;
 
@@ -327,8 +353,10 @@ OutputProcessor *QueryBuilder::buildOutput(const Query &query, QueryRuntime &run
             return runtime.own(
                 std::make_unique<TableOutput>(&m_app.context(), table, TableOutput::Insert, fault));
         }
+        if (NamedWindow *window = m_app.namedWindow(out.target.name); window && !out.target.inner)
+            return runtime.own(std::make_unique<InsertIntoWindow>(window));
         const QString name = out.target.inner ? u'#' + out.target.name : out.target.name;
-        StreamJunction *junction = m_app.junction(name);
+        StreamJunction *junction = this->junction(name, true);
         if (!junction) {
             error(out.target.range,
                   QStringLiteral("cannot insert into '%1' here").arg(out.target.displayName()));
@@ -344,33 +372,13 @@ OutputProcessor *QueryBuilder::buildOutput(const Query &query, QueryRuntime &run
             error(out.target.range, QStringLiteral("'%1' is not a table").arg(out.target.name));
             return nullptr;
         }
-        const TableOutput::Kind kind = out.kind == QueryOutput::Delete ? TableOutput::Delete
-                                       : out.kind == QueryOutput::Update
-                                           ? TableOutput::Update
-                                           : TableOutput::UpdateOrInsert;
-        auto to = std::make_unique<TableOutput>(&m_app.context(), table, kind, fault);
-        if (out.on) {
-            ExpressionCompiler c(options());
-            to->condition = c.compile(*out.on);
-            if (!to->condition) {
-                error(out.on->range, c.error());
-                return nullptr;
-            }
-        }
-        for (const SetAssignment &a : out.set) {
-            ExpressionCompiler c(options());
-            EvaluatorPtr value = c.compile(*a.value);
-            if (!value) {
-                error(a.value->range, c.error());
-                return nullptr;
-            }
-            value = ExpressionCompiler::convert(std::move(value),
-                                                table->layout()->type(a.target->attrIndex));
-            to->set.push_back({a.target->attrIndex, std::move(value)});
-        }
-        if (out.set.empty()) {
-            for (int i = 0; i < table->layout()->size(); ++i)
-                to->byName.push_back(outputLayout->indexOf(table->layout()->names().value(i)));
+        QString message;
+        Lang::SourceRange range = out.target.range;
+        auto to = makeTableOutput(&m_app.context(), table, out, *outputLayout, options(), fault,
+                                  &message, &range);
+        if (!to) {
+            error(range, message);
+            return nullptr;
         }
         return runtime.own(std::move(to));
     }
@@ -409,7 +417,7 @@ bool QueryBuilder::buildSingle(const Query &query, QueryRuntime &runtime)
     const QString sourceName = in.source.inner   ? u'#' + in.source.name
                                : in.source.fault ? u'!' + in.source.name
                                                  : in.source.name;
-    StreamJunction *source = m_app.junction(sourceName);
+    StreamJunction *source = junction(sourceName);
     if (!source)
         return error(in.source.range,
                      QStringLiteral("stream '%1' is not available to this query").arg(sourceName));
@@ -422,6 +430,7 @@ bool QueryBuilder::buildSingle(const Query &query, QueryRuntime &runtime)
     QuerySelector *selector = buildSelector(query, runtime, {chain.layout}, {}, true, batch);
     if (!selector)
         return false;
+    selector->fault = fault;
     Processor *limiter = buildRateLimiter(query, runtime, runtime.layouts.back());
     if (query.rate.kind != OutputRate::None && !limiter)
         return false;

@@ -7,9 +7,11 @@
 
 #include "engine/lang/ast.h"
 #include "engine/lang/diagnostic.h"
+#include "engine/lang/semanticmodel.h"
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -71,6 +73,14 @@ public:
     bool error(const Lang::SourceRange &range, const QString &message);
     AppRuntime &app() { return m_app; }
 
+    // The junction of a stream a query reads (output false) or inserts into (output true):
+    // the app's, unless a resolver is set. Partitions build their queries once per key and
+    // resolve partitioned, broadcast and inner (#S) streams to that key's junctions. Builders
+    // of every kind of query look their streams up here.
+    using StreamResolver = std::function<StreamJunction *(const QString &name, bool output)>;
+    void setStreamResolver(StreamResolver resolver) { m_resolver = std::move(resolver); }
+    StreamJunction *junction(const QString &name, bool output = false) const;
+
     // The stages of one input (filters, stream functions, window) appended to the query,
     // starting from the given layout. Returns false after reporting an error.
     struct Chain
@@ -89,6 +99,14 @@ public:
                                  const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
                                  const std::vector<bool> &collectionSlots, bool canPassThrough,
                                  bool batchWindow);
+    // The same for a select clause outside a query (on-demand queries): its analysed output
+    // attributes and the event types it emits given directly.
+    QuerySelector *buildSelector(const Lang::Ast::Selector &selector,
+                                 const QList<Lang::AttributeInfo> &outputAttrs,
+                                 Lang::Ast::OutputEventType eventType, QueryRuntime &runtime,
+                                 const std::vector<std::shared_ptr<EventLayout>> &slotLayouts,
+                                 const std::vector<bool> &collectionSlots, bool canPassThrough,
+                                 bool batchWindow);
     OutputProcessor *buildOutput(const Lang::Ast::Query &query, QueryRuntime &runtime,
                                  const std::shared_ptr<EventLayout> &outputLayout,
                                  const FaultHandler &fault);
@@ -102,6 +120,7 @@ private:
     AppRuntime &m_app;
     QList<Lang::Diagnostic> *m_diagnostics;
     int m_errors = 0;
+    StreamResolver m_resolver;
 };
 
 // Entry points implemented beside the features they build (joins, patterns, partitions...).

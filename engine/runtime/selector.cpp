@@ -151,12 +151,24 @@ Event *QuerySelector::buildOutput(const EvalContext &ctx, const Row &row)
     return out;
 }
 
+void QuerySelector::addOutput(Event *e)
+{
+    m_out.add(e);
+    if (provideGroupKeys)
+        m_outKeys.push_back(groupBy.empty() || e->type == EventType::Reset ? std::string()
+                                                                           : m_keyBuffer);
+}
+
+// Follows Siddhi's QuerySelector: a batch chunk (from a batch window) with group by gives the
+// last output of each group (processInBatchGroupBy), with aggregates and no group by the last
+// output (processInBatchNoGroupBy); otherwise one output per event (processNoGroupBy,
+// processGroupBy). Order by, offset and limit apply where Siddhi applies them.
 template<class RowAt>
 void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
 {
     const bool hasAggregates = !aggregates.empty();
     const bool grouped = !groupBy.empty();
-    const bool batchMode = batch && (grouped || hasAggregates);
+    const bool batchMode = batch && batchingEnabled && (grouped || hasAggregates);
     EvalContext ctx;
     ctx.app = m_app;
     ctx.temps = &m_temps;
@@ -164,6 +176,8 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
     // Batch mode: the last output of each group, in the order groups first appeared.
     ++m_batchRound;
     Event *lastBatchEvent = nullptr;
+    // processGroupBy counts the limit while it collects (and applies no order or offset).
+    int64_t limitCount = 0;
 
     for (size_t i = 0; i < count; ++i) {
         const Row row = rowAt(i);
@@ -172,6 +186,13 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
             continue;
         case EventType::Reset:
             resetAll();
+            if (forwardResets && !grouped && !batchMode) {
+                Event *reset = m_layout->allocate();
+                reset->type = EventType::Reset;
+                reset->timestamp = row.timestamp;
+                m_owned.push_back(reset);
+                addOutput(reset);
+            }
             continue;
         case EventType::Current:
         case EventType::Expired:
@@ -206,9 +227,13 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
         }
         Event *out = buildOutput(ctx, row);
         if (ctx.error) {
-            m_app->reportError(QStringLiteral("select"), ctx.errorText.isEmpty()
-                                                             ? QString::fromLatin1(ctx.error)
-                                                             : ctx.errorText);
+            const QString message =
+                ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error) : ctx.errorText;
+            if (fault.isSet())
+                fault.fail(row.slots ? row.slots[0] : nullptr, message);
+            else
+                m_app->reportError(QStringLiteral("select"), message);
+            ctx.errorText.clear();
             m_temps.clear();
             continue;
         }
@@ -232,7 +257,12 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
         if (!keep)
             continue;
         if (!batchMode) {
-            m_out.add(out);
+            if (grouped && limit >= 0) {
+                if (limitCount >= limit)
+                    continue;
+                ++limitCount;
+            }
+            addOutput(out);
             continue;
         }
         if (!grouped) {
@@ -242,76 +272,165 @@ void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
         if (group->batchRound != m_batchRound) {
             group->batchRound = m_batchRound;
             group->batchSlot = m_out.size();
-            m_out.add(out);
+            addOutput(out);
         } else {
             m_out.events[group->batchSlot] = out;
         }
     }
     m_current = nullptr;
 
-    if (batchMode && !grouped && lastBatchEvent) {
+    if (batchMode && !grouped) {
         m_out.clear();
-        if (offset <= 0 && limit != 0)
-            m_out.add(lastBatchEvent);
-        finish(false);
+        m_outKeys.clear();
+        if (lastBatchEvent && offset <= 0 && limit != 0)
+            addOutput(lastBatchEvent);
+        finish(Finish::AsIs);
         return;
     }
-    finish(true);
+    // Siddhi's processGroupBy orders, offsets and limits the chunk it took the outputs from,
+    // so a streaming group by only applies its limit (counted above).
+    finish(grouped && !batchMode ? Finish::AsIs : Finish::OrderOffsetLimit);
 }
 
-void QuerySelector::finish(bool applyOrderLimit)
+void QuerySelector::orderOutput()
 {
-    if (applyOrderLimit) {
-        if (!orderBy.empty() && m_out.size() > 1) {
-            std::stable_sort(
-                m_out.events.begin(), m_out.events.end(), [this](const Event *a, const Event *b) {
-                    for (const OrderKey &k : orderBy) {
-                        if (k.outputIndex < 0)
-                            continue;
-                        const bool an = a->isNull(k.outputIndex);
-                        const bool bn = b->isNull(k.outputIndex);
-                        int c = 0;
-                        if (an || bn) {
-                            c = an == bn ? 0 : (an ? -1 : 1);
-                        } else {
-                            const Value x = a->value(k.outputIndex);
-                            const Value y = b->value(k.outputIndex);
-                            switch (k.type) {
-                            case AttrType::String:
-                                c = x.s->compare(y.s);
-                                break;
-                            case AttrType::Bool:
-                                c = int(x.b) - int(y.b);
-                                break;
-                            case AttrType::Int:
-                            case AttrType::Long: {
-                                const int64_t p = toLong(k.type, x), q = toLong(k.type, y);
-                                c = p < q ? -1 : p > q ? 1 : 0;
-                                break;
-                            }
-                            default: {
-                                const double p = toDouble(k.type, x), q = toDouble(k.type, y);
-                                c = p < q ? -1 : p > q ? 1 : 0;
-                                break;
-                            }
-                            }
-                        }
-                        if (c != 0)
-                            return k.descending ? c > 0 : c < 0;
-                    }
-                    return false;
-                });
+    const size_t n = m_out.size();
+    std::vector<size_t> index(n);
+    for (size_t i = 0; i < n; ++i)
+        index[i] = i;
+    auto less = [this](size_t ia, size_t ib) {
+        const Event *a = m_out.events[ia];
+        const Event *b = m_out.events[ib];
+        for (const OrderKey &k : orderBy) {
+            if (k.outputIndex < 0)
+                continue;
+            const bool an = a->isNull(k.outputIndex);
+            const bool bn = b->isNull(k.outputIndex);
+            if (an || bn) {
+                // OrderByEventComparator: a value sorts before a null, whatever the order.
+                if (an == bn)
+                    continue;
+                return bn;
+            }
+            int c = 0;
+            const Value x = a->value(k.outputIndex);
+            const Value y = b->value(k.outputIndex);
+            switch (k.type) {
+            case AttrType::String:
+                c = x.s->compare(y.s);
+                break;
+            case AttrType::Bool:
+                c = int(x.b) - int(y.b);
+                break;
+            case AttrType::Int:
+            case AttrType::Long: {
+                const int64_t p = toLong(k.type, x), q = toLong(k.type, y);
+                c = p < q ? -1 : p > q ? 1 : 0;
+                break;
+            }
+            case AttrType::Object: {
+                const uint32_t p = x.o ? x.o->hashValue() : 0, q = y.o ? y.o->hashValue() : 0;
+                c = p < q ? -1 : p > q ? 1 : 0;
+                break;
+            }
+            default: {
+                const double p = toDouble(k.type, x), q = toDouble(k.type, y);
+                c = p < q ? -1 : p > q ? 1 : 0;
+                break;
+            }
+            }
+            if (c != 0)
+                return k.descending ? c > 0 : c < 0;
         }
-        if (offset > 0) {
-            const size_t n = std::min(size_t(offset), m_out.size());
-            m_out.events.erase(m_out.events.begin(), m_out.events.begin() + long(n));
+        return false;
+    };
+    // Siddhi sorts each run of events of one type (current, expired) on its own.
+    size_t begin = 0;
+    while (begin < n) {
+        size_t end = begin + 1;
+        while (end < n && m_out.events[end]->type == m_out.events[begin]->type)
+            ++end;
+        std::stable_sort(index.begin() + long(begin), index.begin() + long(end), less);
+        begin = end;
+    }
+    std::vector<Event *> events(n);
+    std::vector<std::string> keys(m_outKeys.size());
+    for (size_t i = 0; i < n; ++i) {
+        events[i] = m_out.events[index[i]];
+        if (!keys.empty())
+            keys[i] = std::move(m_outKeys[index[i]]);
+    }
+    m_out.events = std::move(events);
+    m_outKeys = std::move(keys);
+}
+
+void QuerySelector::offsetOutput()
+{
+    // Siddhi's offsetEventChunk: drop the first `offset` outputs, skipping resets.
+    size_t w = 0;
+    int64_t dropped = 0;
+    bool done = false;
+    for (size_t i = 0; i < m_out.size(); ++i) {
+        Event *e = m_out.events[i];
+        const bool data = e->type == EventType::Current || e->type == EventType::Expired;
+        if (!done && data) {
+            if (offset > dropped) {
+                if ((e->type == EventType::Current && currentOn)
+                    || (e->type == EventType::Expired && expiredOn))
+                    ++dropped;
+                continue;
+            }
+            done = true;
         }
-        if (limit >= 0 && m_out.size() > size_t(limit))
-            m_out.events.resize(size_t(limit));
+        m_out.events[w] = e;
+        if (!m_outKeys.empty())
+            m_outKeys[w] = std::move(m_outKeys[i]);
+        ++w;
+    }
+    m_out.events.resize(w);
+    if (!m_outKeys.empty())
+        m_outKeys.resize(w);
+}
+
+void QuerySelector::limitOutput()
+{
+    // Siddhi's limitEventChunk, with its precedence: `limit > count && current || expired`, so
+    // expired events pass (and count) whatever the limit when the query outputs them.
+    size_t w = 0;
+    int64_t kept = 0;
+    for (size_t i = 0; i < m_out.size(); ++i) {
+        Event *e = m_out.events[i];
+        if (e->type == EventType::Current || e->type == EventType::Expired) {
+            const bool pass = (limit > kept && e->type == EventType::Current && currentOn)
+                              || (e->type == EventType::Expired && expiredOn);
+            if (!pass)
+                continue;
+            ++kept;
+        }
+        m_out.events[w] = e;
+        if (!m_outKeys.empty())
+            m_outKeys[w] = std::move(m_outKeys[i]);
+        ++w;
+    }
+    m_out.events.resize(w);
+    if (!m_outKeys.empty())
+        m_outKeys.resize(w);
+}
+
+void QuerySelector::finish(Finish mode)
+{
+    if (mode == Finish::OrderOffsetLimit) {
+        if (!orderBy.empty() && m_out.size() > 1)
+            orderOutput();
+        if (offset >= 0)
+            offsetOutput();
+        if (limit >= 0)
+            limitOutput();
     }
     if (!m_out.empty())
         forward(m_out);
     m_out.clear();
+    m_outKeys.clear();
     for (Event *e : m_owned)
         m_layout->release(e);
     m_owned.clear();
@@ -323,7 +442,8 @@ void QuerySelector::process(EventChunk &chunk)
         m_out.clear();
         for (Event *e : chunk.events) {
             if ((e->type == EventType::Current && currentOn)
-                || (e->type == EventType::Expired && expiredOn))
+                || (e->type == EventType::Expired && expiredOn)
+                || (e->type == EventType::Reset && forwardResets))
                 m_out.add(e);
         }
         if (!m_out.empty())

@@ -2,6 +2,7 @@
 
 #include "aggregators.h"
 #include "expression.h"
+#include "fault.h"
 #include "processor.h"
 
 #include <memory>
@@ -52,6 +53,18 @@ public:
     // select * over one input of the same shape, nothing else: events pass through untouched.
     bool passThrough = false;
     std::vector<bool> collectionSlots;
+    // Siddhi's QuerySelector.batchingEnabled: off under `output snapshot`, so that every event of
+    // a batch window reaches the rate limiter.
+    bool batchingEnabled = true;
+    // Pass reset events on (snapshot rate limiters without group by clear what they hold).
+    bool forwardResets = false;
+    // Keep the group key of each output event (group-by rate limiters read it while the output
+    // is being forwarded).
+    bool provideGroupKeys = false;
+    const std::vector<std::string> &outputGroupKeys() const { return m_outKeys; }
+    // Where an event whose projection fails goes (the @OnError of the query's input stream).
+    // Unset: the failure is logged and counted.
+    FaultHandler fault;
 
     // The evaluator that reads aggregate i of the group being processed.
     EvaluatorPtr aggregateResult(int index, AttrType type);
@@ -110,7 +123,12 @@ private:
     void updateAggregates(Group &group, const EvalContext &ctx, EventType type);
     void resetAll();
     Event *buildOutput(const EvalContext &ctx, const Row &row);
-    void finish(bool batch);
+    enum class Finish { AsIs, OrderOffsetLimit };
+    void finish(Finish mode);
+    void orderOutput();
+    void offsetOutput();
+    void limitOutput();
+    void addOutput(Event *e);
 
     AppContext *m_app;
     std::shared_ptr<EventLayout> m_layout;
@@ -123,6 +141,7 @@ private:
     uint64_t m_batchRound = 0;
     std::string m_keyBuffer;
     EventChunk m_out;
+    std::vector<std::string> m_outKeys; // parallel to m_out when provideGroupKeys
     std::vector<Event *> m_owned;
     TempPool m_temps;
 };

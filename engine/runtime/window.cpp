@@ -61,6 +61,15 @@ int64_t constantLong(const Evaluator &e)
     return toLong(e.type(), v);
 }
 
+double constantDouble(const Evaluator &e)
+{
+    Value v;
+    EvalContext ctx;
+    if (!e.eval(ctx, v))
+        return 0;
+    return toDouble(e.type(), v);
+}
+
 bool constantBool(const Evaluator &e)
 {
     Value v;

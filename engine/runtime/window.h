@@ -30,6 +30,9 @@ public:
     // Whether the query wants expired events (insert expired/all events, joins): batch windows
     // keep the previous batch to expire it only then.
     bool outputExpectsExpired = false;
+    // Whether the window emits its output as batches (Siddhi's BatchingWindowProcessor): the
+    // selector then gives one result per group for each batch.
+    virtual bool isBatching() const { return false; }
 
     EventLayout *layout() const { return m_layout.get(); }
 
@@ -57,6 +60,7 @@ std::unique_ptr<WindowProcessor> makeWindow(const Lang::Ast::Call &call, AppCont
 
 // Constant arguments of windows, read at creation.
 int64_t constantLong(const Evaluator &e);
+double constantDouble(const Evaluator &e);
 bool constantBool(const Evaluator &e);
 QString constantString(const Evaluator &e);
 

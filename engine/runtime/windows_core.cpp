@@ -93,6 +93,7 @@ public:
     {
         out.insert(out.end(), m_expired.begin(), m_expired.end());
     }
+    bool isBatching() const override { return true; }
 
 protected:
     void timerTick(int64_t) override {}
@@ -240,6 +241,7 @@ public:
     {
         out.insert(out.end(), m_expired.begin(), m_expired.end());
     }
+    bool isBatching() const override { return true; }
 
 protected:
     void timerTick(int64_t) override { run(nullptr); }
@@ -250,7 +252,9 @@ private:
         const int64_t t = now();
         if (m_nextEmit == -1) {
             if (m_hasStart) {
-                const int64_t elapsed = ((t - m_start) % m_time + m_time) % m_time;
+                // As TimeBatchWindowProcessor.getNextEmitTime, with Java's remainder (its sign
+                // follows t - start: before the start time the first batch ends later).
+                const int64_t elapsed = (t - m_start) % m_time;
                 m_nextEmit = t + (m_time - elapsed);
             } else {
                 m_nextEmit = t + m_time;
