@@ -1,8 +1,12 @@
 #include "httpclient.h"
 
+#include "engine/gateway/deploymentconfig.h"
+
 #include <QCommandLineParser>
+#include <QDir>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -90,6 +94,13 @@ bool httpClientOptions(const QCommandLineParser &parser, HttpClientOptions *opti
     }
     options->insecure = parser.isSet(QStringLiteral("insecure"));
     options->caFile = parser.value(QStringLiteral("cacert"));
+    if (options->caFile.isEmpty()) {
+        // On the gateway's own machine its self-signed certificate is trusted as it is.
+        const QString own = QDir(Gateway::DeploymentConfig::defaultDataDir())
+                                .filePath(QStringLiteral("tls/gateway.crt"));
+        if (QFileInfo::exists(own))
+            options->caFile = own;
+    }
     if (!options->caFile.isEmpty() && QSslCertificate::fromPath(options->caFile).isEmpty()) {
         *error = QStringLiteral("--cacert: no PEM certificate in %1").arg(options->caFile);
         return false;

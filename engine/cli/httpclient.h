@@ -15,7 +15,7 @@ struct HttpClientOptions
 {
     QUrl base = QUrl(QStringLiteral("https://localhost:9443"));
     bool insecure = false; // accept any certificate (like curl -k)
-    QString caFile;        // trust this certificate (the gateway's self-signed one)
+    QString caFile;        // trust this certificate too (default: the local gateway's own)
     int timeoutMs = 30000;
 };
 
@@ -32,7 +32,8 @@ HttpReply httpRequest(const HttpClientOptions &options, const QByteArray &method
                       const QList<QPair<QByteArray, QByteArray>> &headers = {},
                       const QByteArray &body = {});
 
-// --url, -k/--insecure, --cacert: added to a parser, and read back.
+// --url, -k/--insecure, --cacert: added to a parser, and read back. Without --cacert, the
+// self-signed certificate a gateway on this machine made ($XDG_DATA_HOME/rivulet/tls) is trusted.
 void addHttpClientOptions(QCommandLineParser &parser);
 bool httpClientOptions(const QCommandLineParser &parser, HttpClientOptions *options,
                        QString *error);

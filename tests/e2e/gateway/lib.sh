@@ -9,7 +9,10 @@ RIVULET=$(readlink -f "$RIVULET")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SAMPLES=$(cd "$HERE/../../../resources/samples" && pwd)
 
-for tool in curl wscat script node; do
+# wscat: the pinned copy `npm ci` puts in tests/e2e/node_modules, else the one on the PATH.
+WSCAT=$HERE/../node_modules/.bin/wscat
+[[ -x $WSCAT ]] || WSCAT=wscat
+for tool in curl "$WSCAT" script node; do
     if ! command -v "$tool" >/dev/null; then
         echo "SKIP: $tool is not installed (scripts/setup.sh installs it)"
         [[ ${CI:-} == true ]] && exit 1
@@ -128,7 +131,7 @@ stop_gateway() {
 wscat_to() {
     local out=$1
     shift
-    local cmd="wscat"
+    local cmd=$WSCAT
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
     setsid bash -c "sleep 600 | script -qfc $(printf '%q' "$cmd") /dev/null" >"$out" 2>&1 &
     PIDS+=($!)
