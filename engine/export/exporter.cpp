@@ -434,6 +434,19 @@ bool Exporter::writeTree(const QString &root, bool standalone, ExportResult *res
             if (!copyFile(lib, root + QStringLiteral("/lib/rivulet/") + name, kReadable, &error))
                 return result->errors << error, false;
         }
+        // Qt's TLS backend asks for libssl.so and libcrypto.so before their versioned names:
+        // on a machine with libssl-dev those would be the system's, loaded beside the bundle's
+        // copies the engine links. The unversioned names point at the bundled ones.
+        static const QRegularExpression openSsl(QStringLiteral("^(libssl|libcrypto)\\.so\\.\\d+$"));
+        const QRegularExpressionMatch m = openSsl.match(names.first());
+        if (m.hasMatch()) {
+            const QString link =
+                root + QStringLiteral("/lib/rivulet/") + m.captured(1) + QStringLiteral(".so");
+            if (!QFileInfo::exists(link) && !QFile::link(names.first(), link))
+                return result->errors
+                           << QStringLiteral("cannot link %1 to %2").arg(link, names.first()),
+                       false;
+        }
     }
     for (const auto &plugin : std::as_const(files.plugins)) {
         if (!copyFile(plugin.path,
