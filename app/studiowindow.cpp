@@ -3,6 +3,7 @@
 #include "commandpalette.h"
 #include "consoledock.h"
 #include "document.h"
+#include "exportdialog.h"
 #include "liveoutputdock.h"
 #include "metricsdock.h"
 #include "problemsdock.h"
@@ -808,6 +809,13 @@ void StudioWindow::createActions()
     add("workspace", tr("Open &workspace folder..."), QKeySequence(),
         [this] { chooseWorkspace(); });
     add("welcome", tr("&Welcome and samples"), QKeySequence(), [this] { showWelcome(); });
+    add("export", tr("&Export..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] {
+        QHash<QString, QByteArray> texts;
+        for (Document *d : documents())
+            texts.insert(QFileInfo(d->path()).absoluteFilePath(), d->text());
+        ExportDialog dialog(m_workspace, texts, currentDocument() ? currentDocument()->path() : QString(), this);
+        dialog.exec();
+    });
     add("quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     // Ctrl+F itself belongs to the editor (its find bar); this is the menu and palette entry.
     add("find", tr("&Find... (Ctrl+F)"), QKeySequence(), [this] {
@@ -851,7 +859,7 @@ void StudioWindow::createMenus()
             m_recentMenu->addAction(path, this, [this, path] { openFile(path); });
     });
     file->addSeparator();
-    for (const char *id : {"rename", "delete", "workspace", "welcome"})
+    for (const char *id : {"rename", "delete", "workspace", "welcome", "export"})
         file->addAction(m_actions.value(QString::fromLatin1(id)));
     file->addSeparator();
     file->addAction(m_actions.value(QStringLiteral("quit")));

@@ -11,6 +11,7 @@ PACKAGES=(
     libsimdjson-dev libyaml-cpp-dev libsodium-dev libssl-dev
     xvfb xauth curl ca-certificates
     libkf5syntaxhighlighting-tools desktop-file-utils appstream
+    zlib1g-dev dpkg-dev systemd binutils
     nodejs npm
 )
 

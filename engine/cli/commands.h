@@ -11,6 +11,9 @@ enum ExitCode { Ok = 0, Failed = 1, Usage = 2, InputSkipped = 3 };
 int validateCommand(const QStringList &arguments);
 int runCommand(const QStringList &arguments);
 int simulateCommand(const QStringList &arguments);
+int exportCommand(const QStringList &arguments);
+// Hidden: the libraries and plugins this binary uses, as JSON (what an export copies).
+int runtimeFilesCommand(const QStringList &arguments);
 // The API gateway's client side.
 int tokenCommand(const QStringList &arguments);
 int devportalCommand(const QStringList &arguments);

@@ -16,6 +16,8 @@ const char *const kUsage =
     "Commands:\n"
     "  validate FILE...        check apps and print file:line:col: error: message\n"
     "  run APP... [--events F] run apps; with --events, replay JSON lines and print outputs\n"
+    "  export APP... --out DIR bundle apps for deployment (--standalone: one executable;\n"
+    "                          --deploy URL: into a running engine; --tar: also .tar.gz)\n"
     "  simulate FEED.json      send a feed simulation into --app APP (in process) or to a\n"
     "                          running engine at --target URL (http:// or ws://)\n"
     "  run --config FILE       serve a deployment: its apps and the API gateway\n"
@@ -58,6 +60,10 @@ int main(int argc, char **argv)
         return Rivulet::Cli::validateCommand(args);
     if (command == QLatin1String("run"))
         return Rivulet::Cli::runCommand(args);
+    if (command == QLatin1String("export"))
+        return Rivulet::Cli::exportCommand(args);
+    if (command == QLatin1String("runtime-files"))
+        return Rivulet::Cli::runtimeFilesCommand(args);
     if (command == QLatin1String("simulate"))
         return Rivulet::Cli::simulateCommand(args);
     if (command == QLatin1String("token"))

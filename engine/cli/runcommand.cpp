@@ -2,6 +2,8 @@
 #include "runconfig.h"
 #include "engine/runtime/eventjson.h"
 
+#include "engine/deploy/adminserver.h"
+#include "engine/deploy/apphost.h"
 #include "engine/io/iocontext.h"
 #include "engine/io/ioruntime.h"
 #include "engine/runtime/appruntime.h"
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -137,49 +140,57 @@ void onSignal(int signal)
 }
 
 // The service mode: start every app with its sources and sinks, serve until SIGINT/SIGTERM,
-// then stop accepting, drain, close clients with 1001 and exit 0.
-int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &paths,
-          Io::IoContext &context, RunConfig &runConfig)
+// then stop accepting, drain, close clients with 1001 and exit 0. With --admin-port, the admin
+// REST API swaps apps while they run (rivulet export --deploy).
+struct AdminOptions
 {
-    std::vector<std::unique_ptr<Io::IoRuntime>> ios;
-    bool failed = false;
-    for (size_t i = 0; i < apps.size(); ++i) {
-        auto io = std::make_unique<Io::IoRuntime>(*apps[i], context);
-        QList<Lang::Diagnostic> diagnostics;
-        if (!io->build(&diagnostics)) {
-            printDiagnostics(diagnostics);
-            failed = true;
-        }
-        ios.push_back(std::move(io));
-    }
-    if (failed)
+    bool enabled = false;
+    QString host;
+    quint16 port = 0;
+    QString keyFile;
+};
+
+int serve(Deploy::AppHost &host, Io::IoContext &context, const AdminOptions &admin,
+          RunConfig &runConfig)
+{
+    QString error;
+    if (!host.start(&error)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
         return Failed;
-    for (size_t i = 0; i < ios.size(); ++i) {
-        QString error;
-        if (!ios[i]->start(&error)) {
-            std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
-            for (size_t j = 0; j < i; ++j)
-                ios[j]->stop();
+    }
+    // The gateway binds its APIs to the running apps: it stops before a swap and starts again
+    // on the apps that run after it.
+    if (!runConfig.startGateway(context, host.runtimes(), &error)) {
+        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(error));
+        host.stop(QStringLiteral("the gateway failed to start"));
+        return Failed;
+    }
+    QObject::connect(&host, &Deploy::AppHost::aboutToSwap, &host,
+                     [&runConfig] { runConfig.stopGateway(); });
+    QObject::connect(&host, &Deploy::AppHost::swapped, &host, [&runConfig, &context, &host] {
+        QString gatewayError;
+        if (!runConfig.startGateway(context, host.runtimes(), &gatewayError))
+            context.log(LogLevel::Error, QStringLiteral("gateway"),
+                        QStringLiteral("did not restart after the swap: %1").arg(gatewayError));
+    });
+    std::unique_ptr<Deploy::AdminServer> adminServer;
+    if (admin.enabled) {
+        QByteArray key;
+        bool created = false;
+        adminServer = std::make_unique<Deploy::AdminServer>(host);
+        if (!Deploy::AdminServer::loadOrCreateKey(admin.keyFile, &key, &created, &error)
+            || !adminServer->listen(admin.host, admin.port, &error)) {
+            std::fprintf(stderr, "rivulet run: admin API: %s\n", qPrintable(error));
+            host.stop(QStringLiteral("admin API failed"));
             return Failed;
         }
-        QStringList endpoints;
-        for (const auto &s : ios[i]->sources())
-            endpoints << QStringLiteral("%1 source %2").arg(s->config().type, s->endpoint());
-        for (const auto &s : ios[i]->sinks())
-            endpoints << QStringLiteral("%1 sink %2").arg(s->config().type, s->endpoint());
-        context.log(LogLevel::Info, apps[i]->name(),
-                    QStringLiteral("started from %1%2")
-                        .arg(paths.value(int(i)),
-                             endpoints.isEmpty()
-                                 ? QString()
-                                 : QStringLiteral("; ") + endpoints.join(QStringLiteral("; "))));
-    }
-    QString gatewayError;
-    if (!runConfig.startGateway(context, apps, &gatewayError)) {
-        std::fprintf(stderr, "rivulet run: %s\n", qPrintable(gatewayError));
-        for (auto &io : ios)
-            io->stop();
-        return Failed;
+        adminServer->setKey(key);
+        context.log(LogLevel::Info, QStringLiteral("admin"),
+                    QStringLiteral("admin API on http://%1:%2/admin/v1/apps; key %3 %4")
+                        .arg(admin.host)
+                        .arg(adminServer->port())
+                        .arg(created ? QStringLiteral("written to") : QStringLiteral("read from"),
+                             admin.keyFile));
     }
 
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
@@ -201,13 +212,10 @@ int serve(std::vector<std::unique_ptr<AppRuntime>> &apps, const QStringList &pat
                          QCoreApplication::quit();
                      });
     QCoreApplication::exec();
-    const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
+    adminServer.reset();
     runConfig.stopGateway();
-    for (size_t i = 0; i < ios.size(); ++i) {
-        ios[i]->stop();
-        context.log(LogLevel::Info, apps[i]->name(),
-                    QStringLiteral("stopped (%1)").arg(QLatin1String(name)));
-    }
+    const char *name = received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit";
+    host.stop(QLatin1String(name));
     return Ok;
 }
 
@@ -247,7 +255,22 @@ int runCommand(const QStringList &arguments)
                       QStringLiteral("Serve with this deployment config (rivulet.yaml): its apps, "
                                      "and the API gateway."),
                       QStringLiteral("FILE")});
-    parser.addPositionalArgument(QStringLiteral("APP"), QStringLiteral("SiddhiQL apps (.siddhi)"),
+    parser.addOption({QStringLiteral("admin-port"),
+                      QStringLiteral("Serve the admin REST API (deploy apps while running) on PORT "
+                                     "(0: any free port)."),
+                      QStringLiteral("PORT")});
+    parser.addOption({QStringLiteral("admin-host"),
+                      QStringLiteral("Address of the admin API (default 127.0.0.1: this machine "
+                                     "only)."),
+                      QStringLiteral("HOST"), QStringLiteral("127.0.0.1")});
+    parser.addOption({QStringLiteral("admin-key-file"),
+                      QStringLiteral("The admin API's bearer key; written with a new random key "
+                                     "when missing (default %1).")
+                          .arg(Deploy::AdminServer::defaultKeyFile()),
+                      QStringLiteral("FILE")});
+    parser.addPositionalArgument(QStringLiteral("APP"),
+                                 QStringLiteral("SiddhiQL apps (.siddhi), or folders of them; none "
+                                                "with --admin-port (deploy them later)"),
                                  QStringLiteral("APP..."));
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("rivulet run"));
@@ -259,7 +282,20 @@ int runCommand(const QStringList &arguments)
         std::fputs(qPrintable(parser.helpText()), stdout);
         return Ok;
     }
-    QStringList apps = parser.positionalArguments();
+    // A folder stands for the .siddhi files in it (the packaged service runs
+    // /etc/rivulet/apps), in name order.
+    QStringList apps;
+    for (const QString &arg : parser.positionalArguments()) {
+        const QFileInfo info(arg);
+        if (!info.isDir()) {
+            apps << arg;
+            continue;
+        }
+        const QDir dir(arg);
+        for (const QString &name :
+             dir.entryList({QStringLiteral("*.siddhi")}, QDir::Files, QDir::Name))
+            apps << dir.filePath(name);
+    }
     RunConfig runConfig;
     if (parser.isSet(QStringLiteral("config"))) {
         if (parser.isSet(QStringLiteral("events"))) {
@@ -279,7 +315,11 @@ int runCommand(const QStringList &arguments)
                 apps << app;
         }
     }
-    if (apps.isEmpty() && !runConfig.isSet()) {
+    // With the admin API (or a gateway config) an engine may start empty and get its apps
+    // deployed.
+    if (apps.isEmpty() && !runConfig.isSet()
+        && (!parser.isSet(QStringLiteral("admin-port"))
+            || parser.isSet(QStringLiteral("events")))) {
         std::fputs("rivulet run: no app given\nUsage: rivulet run APP.siddhi... [--var NAME=VALUE] "
                    "[--events FILE]\n",
                    stderr);
@@ -305,6 +345,24 @@ int runCommand(const QStringList &arguments)
         std::fprintf(stderr, "[%s] %s: %s\n", qPrintable(logLevelName(level)), qPrintable(app),
                      qPrintable(message));
     };
+    AdminOptions admin;
+    if (parser.isSet(QStringLiteral("admin-port"))) {
+        bool ok = false;
+        const uint port = parser.value(QStringLiteral("admin-port")).toUInt(&ok);
+        if (!ok || port > 65535 || replayMode) {
+            std::fputs(replayMode
+                           ? "rivulet run: --admin-port serves; it does not go with --events\n"
+                           : "rivulet run: --admin-port wants a port number\n",
+                       stderr);
+            return Usage;
+        }
+        admin.enabled = true;
+        admin.port = quint16(port);
+        admin.host = parser.value(QStringLiteral("admin-host"));
+        admin.keyFile = parser.isSet(QStringLiteral("admin-key-file"))
+                            ? parser.value(QStringLiteral("admin-key-file"))
+                            : Deploy::AdminServer::defaultKeyFile();
+    }
     QHash<QString, QString> variables;
     static const QRegularExpression variableName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_.]*$"));
     for (const QString &assignment : parser.values(QStringLiteral("var"))) {
@@ -326,6 +384,7 @@ int runCommand(const QStringList &arguments)
     runConfig.apply(context);
     context.setOverrides(variables);
     std::vector<std::unique_ptr<AppRuntime>> runtimes;
+    Deploy::AppHost host(engine, context);
     bool failed = false;
     for (const QString &path : apps) {
         QFile f(path);
@@ -335,6 +394,16 @@ int runCommand(const QStringList &arguments)
             return Usage;
         }
         QList<Lang::Diagnostic> diagnostics;
+        if (!replayMode) {
+            auto candidate = host.prepare(f.readAll(), path, &diagnostics);
+            if (!candidate) {
+                printDiagnostics(diagnostics);
+                failed = true;
+                continue;
+            }
+            host.add(std::move(candidate));
+            continue;
+        }
         auto app = engine.createApp(f.readAll(), path, &diagnostics);
         if (!app) {
             printDiagnostics(diagnostics);
@@ -348,7 +417,7 @@ int runCommand(const QStringList &arguments)
     if (replayMode)
         return replay(*runtimes.front(), parser.value(QStringLiteral("events")),
                       parser.value(QStringLiteral("emit")).split(u',', Qt::SkipEmptyParts));
-    return serve(runtimes, apps, context, runConfig);
+    return serve(host, context, admin, runConfig);
 }
 
 } // namespace Rivulet::Cli

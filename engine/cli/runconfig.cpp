@@ -25,17 +25,13 @@ void RunConfig::apply(Io::IoContext &context) const
         context.setVariables(m_config.variables);
 }
 
-bool RunConfig::startGateway(Io::IoContext &context,
-                             const std::vector<std::unique_ptr<Runtime::AppRuntime>> &apps,
+bool RunConfig::startGateway(Io::IoContext &context, const std::vector<Runtime::AppRuntime *> &apps,
                              QString *error)
 {
     if (!m_set)
         return true;
-    std::vector<Runtime::AppRuntime *> list;
-    for (const auto &app : apps)
-        list.push_back(app.get());
     m_gateway = std::make_unique<Gateway::Gateway>(m_config, context);
-    if (!m_gateway->start(list, error)) {
+    if (!m_gateway->start(apps, error)) {
         m_gateway.reset();
         return false;
     }

@@ -30,8 +30,8 @@ public:
     bool load(const QString &path, QString *error);
     QStringList apps() const { return m_config.apps; }
     void apply(Io::IoContext &context) const;
-    bool startGateway(Io::IoContext &context,
-                      const std::vector<std::unique_ptr<Runtime::AppRuntime>> &apps,
+    // Starts the gateway on the running apps (again after a swap: stopGateway() first).
+    bool startGateway(Io::IoContext &context, const std::vector<Runtime::AppRuntime *> &apps,
                       QString *error);
     void stopGateway();
 
