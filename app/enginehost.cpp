@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/gateway/deploymentconfig.h"
+#include "engine/gateway/gateway.h"
 #include "engine/io/iocontext.h"
 #include "engine/io/ioruntime.h"
 #include "engine/runtime/appruntime.h"
@@ -35,6 +37,7 @@ public:
         // stream -> id -> last position, and whether something changed since the last report
         std::map<QString, std::map<QString, Position>> positions;
         bool positionsChanged = false;
+        bool served = false; // listed by the deployment config: the gateway serves its streams
     };
 
     explicit EngineWorker(EngineHost *host)
@@ -58,8 +61,10 @@ public:
         m_metrics->start();
     }
 
-    void start(quint64 runId, const QString &path, const QByteArray &source)
+    void start(quint64 runId, const QString &path, const QByteArray &source,
+               const QString &configPath)
     {
+        loadConfig(configPath);
         Engine::Options options;
         options.clock = ClockMode::Wall;
         options.logger = m_context->logger;
@@ -169,8 +174,11 @@ public:
         run->app = std::move(app);
         run->io = std::move(io);
         run->path = path;
+        run->served = servedByConfig(path);
         m_runs[runId] = std::move(run);
         Q_EMIT m_host->started(info);
+        if (m_runs[runId]->served)
+            restartGateway();
     }
 
     void stop(quint64 runId)
@@ -179,6 +187,11 @@ public:
         if (it == m_runs.end())
             return;
         Run &run = *it->second;
+        // The gateway holds on to the apps it serves: it lets go first, and comes back on the
+        // apps still running.
+        const bool served = run.served && m_gateway;
+        if (served)
+            stopGateway();
         if (run.simulation)
             run.simulation->stop();
         run.simulation.reset();
@@ -187,10 +200,13 @@ public:
         const QString path = run.path;
         m_runs.erase(it);
         Q_EMIT m_host->stopped(runId, path);
+        if (served)
+            restartGateway();
     }
 
     void stopAll()
     {
+        stopGateway();
         std::vector<quint64> ids;
         for (const auto &[id, run] : m_runs)
             ids.push_back(id);
@@ -286,6 +302,93 @@ public:
     }
 
 private:
+    // Reads the workspace's deployment config again (it may have been edited since): its
+    // variables apply to the app about to start; a broken one is reported and ignored.
+    void loadConfig(const QString &path)
+    {
+        m_configPath = path;
+        m_configOk = false;
+        if (!path.isEmpty() && QFileInfo::exists(path)) {
+            Gateway::DeploymentConfig config;
+            QString error;
+            if (Gateway::loadDeploymentConfig(path, &config, &error)) {
+                m_config = config;
+                m_configOk = true;
+            } else {
+                Q_EMIT m_host->log(
+                    int(LogLevel::Error), QStringLiteral("gateway"),
+                    QStringLiteral("%1 (the apps run without the gateway)").arg(error));
+            }
+        }
+        m_context->setVariables(m_configOk ? m_config.variables : QHash<QString, QString>());
+    }
+
+    bool servedByConfig(const QString &appPath) const
+    {
+        if (!m_configOk)
+            return false;
+        const QFileInfo app(appPath);
+        for (const QString &listed : m_config.apps) {
+            const QFileInfo l(listed);
+            if (l.canonicalFilePath() == app.canonicalFilePath() || l.fileName() == app.fileName())
+                return true;
+        }
+        return false;
+    }
+
+    void stopGateway()
+    {
+        if (!m_gateway)
+            return;
+        m_gateway->stop();
+        m_gateway.reset();
+        Q_EMIT m_host->gatewayStopped();
+    }
+
+    // (Re)starts the gateway on every running app the config lists.
+    void restartGateway()
+    {
+        stopGateway();
+        std::vector<AppRuntime *> apps;
+        for (const auto &[id, run] : m_runs) {
+            if (run->served)
+                apps.push_back(run->app.get());
+        }
+        if (apps.empty() || !m_configOk)
+            return;
+        auto gateway = std::make_unique<Gateway::Gateway>(m_config, *m_context);
+        QString error;
+        if (!gateway->start(apps, &error)) {
+            if (error.contains(QLatin1String("in use")))
+                error += QStringLiteral(" — stop the other program using it, or change the port "
+                                        "under listeners: in %1")
+                             .arg(QFileInfo(m_configPath).fileName());
+            Q_EMIT m_host->log(
+                int(LogLevel::Error), QStringLiteral("gateway"),
+                QStringLiteral("did not start: %1 (the apps keep running)").arg(error));
+            Q_EMIT m_host->gatewayFailed(error);
+            return;
+        }
+        GatewayInfo info;
+        info.configPath = m_configPath;
+        info.wsPort = gateway->wsPort();
+        info.httpPort = gateway->httpPort();
+        info.httpsPort = gateway->httpsPort();
+        for (const auto &t : gateway->servedTopics()) {
+            if (info.wsPort)
+                info.topics << GatewayTopic{t.api, t.tenant, t.basePath,
+                                            QStringLiteral("ws://localhost:%1%2/%3")
+                                                .arg(info.wsPort)
+                                                .arg(t.basePath, t.topic)};
+        }
+        for (const Gateway::TenantConfig &t : std::as_const(m_config.tenants)) {
+            for (const Gateway::UserConfig &u : t.users)
+                info.users[t.domain] << u.name;
+        }
+        m_gateway = std::move(gateway);
+        Q_EMIT m_host->gatewayStarted(info);
+    }
+
     static QString stateName(Simulator::Simulation::State s)
     {
         using S = Simulator::Simulation::State;
@@ -351,6 +454,10 @@ private:
     std::unique_ptr<Io::IoContext> m_context;
     std::map<quint64, std::unique_ptr<Run>> m_runs;
     QTimer *m_metrics = nullptr;
+    QString m_configPath;
+    bool m_configOk = false;
+    Gateway::DeploymentConfig m_config;
+    std::unique_ptr<Gateway::Gateway> m_gateway;
 };
 
 EngineHost::EngineHost(QObject *parent)
@@ -360,6 +467,7 @@ EngineHost::EngineHost(QObject *parent)
     qRegisterMetaType<QList<Lang::Diagnostic>>();
     qRegisterMetaType<QHash<QString, qint64>>();
     qRegisterMetaType<QVector<Position>>();
+    qRegisterMetaType<GatewayInfo>();
     m_thread.setObjectName(QStringLiteral("rivulet-engine"));
     m_worker = new EngineWorker(this);
     m_worker->moveToThread(&m_thread);
@@ -371,6 +479,9 @@ EngineHost::EngineHost(QObject *parent)
             [this](const RunInfo &run) { m_runs.insert(run.runId, run); });
     connect(this, &EngineHost::stopped, this,
             [this](quint64 runId, const QString &) { m_runs.remove(runId); });
+    connect(this, &EngineHost::gatewayStarted, this,
+            [this](const GatewayInfo &gateway) { m_gateway = gateway; });
+    connect(this, &EngineHost::gatewayStopped, this, [this] { m_gateway = {}; });
 }
 
 EngineHost::~EngineHost()
@@ -385,7 +496,10 @@ quint64 EngineHost::start(const QString &path, const QByteArray &source)
 {
     const quint64 id = m_nextRun++;
     QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, id, path, source] { w->start(id, path, source); },
+        m_worker,
+        [w = m_worker, id, path, source, config = m_configPath] {
+            w->start(id, path, source, config);
+        },
         Qt::QueuedConnection);
     return id;
 }

@@ -50,6 +50,25 @@ struct RunInfo
     QList<Endpoint> endpoints;
 };
 
+// The API gateway the studio runs beside the apps a workspace's deployment config lists.
+struct GatewayTopic
+{
+    QString api;      // TrainRealLocationAPI:1.0.0
+    QString tenant;   // quantis.com
+    QString basePath; // /t/quantis.com/train/location/1.0.0
+    QString url; // ws://localhost:9099/t/quantis.com/train/location/1.0.0/loc-train-qnt-{trainId}
+};
+
+struct GatewayInfo
+{
+    QString configPath;
+    quint16 wsPort = 0;
+    quint16 httpPort = 0; // the token endpoint and REST API without TLS (local development)
+    quint16 httpsPort = 0;
+    QList<GatewayTopic> topics;
+    QHash<QString, QStringList> users; // tenant -> user names of the config
+};
+
 class EngineWorker;
 
 // Runs apps in-process on a worker thread of their own, with their real sources, sinks and
@@ -64,6 +83,12 @@ public:
 
     // Validates and starts the app; answers with started() or failed(). Returns the run id.
     quint64 start(const QString &path, const QByteArray &source);
+    // The workspace's deployment config (rivulet.yaml; empty: none). Read again at every start:
+    // its variables apply to every app, and the apps it lists run with its API gateway.
+    void setDeploymentConfig(const QString &path) { m_configPath = path; }
+    QString deploymentConfig() const { return m_configPath; }
+    bool gatewayRunning() const { return m_gateway.wsPort || m_gateway.httpPort; }
+    GatewayInfo gateway() const { return m_gateway; }
     void stop(quint64 runId);
     void stopAll();
     bool isRunning(quint64 runId) const { return m_runs.contains(runId); }
@@ -99,15 +124,22 @@ Q_SIGNALS:
     void simulationProgress(quint64 runId, qint64 sent, double eventsPerSecond,
                             const QString &state);
     void simulationFinished(quint64 runId, const QString &summary);
+    // The gateway started (again) on the running apps the deployment config lists, or stopped.
+    void gatewayStarted(const Rivulet::Studio::GatewayInfo &gateway);
+    void gatewayStopped();
+    void gatewayFailed(const QString &message);
 
 private:
     QThread m_thread;
     EngineWorker *m_worker = nullptr;
     QHash<quint64, RunInfo> m_runs;
     quint64 m_nextRun = 1;
+    QString m_configPath;
+    GatewayInfo m_gateway;
 };
 
 } // namespace Rivulet::Studio
 
 Q_DECLARE_METATYPE(Rivulet::Studio::RunInfo)
 Q_DECLARE_METATYPE(Rivulet::Studio::Position)
+Q_DECLARE_METATYPE(Rivulet::Studio::GatewayInfo)

@@ -46,6 +46,9 @@ void LiveClient::open(const QUrl &url, const QList<QPair<QByteArray, QByteArray>
     connect(m_socket, &QWebSocket::connected, this,
             [this] { Q_EMIT stateChanged(true, tr("connected")); });
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
+        // A refused handshake was said by the error already (with the HTTP status): keep it.
+        if (m_socket && m_socket->property("failed").toBool())
+            return;
         const QString reason = m_socket ? m_socket->closeReason() : QString();
         const int code = m_socket ? int(m_socket->closeCode()) : 0;
         Q_EMIT stateChanged(false,
@@ -55,6 +58,8 @@ void LiveClient::open(const QUrl &url, const QList<QPair<QByteArray, QByteArray>
     });
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError) {
+                if (m_socket && m_socket->state() != QAbstractSocket::ConnectedState)
+                    m_socket->setProperty("failed", true);
                 Q_EMIT stateChanged(false, m_socket ? m_socket->errorString() : tr("error"));
             });
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &m) {
@@ -338,6 +343,9 @@ LiveOutputDock::LiveOutputDock(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, showRaw);
     connect(m_model, &QAbstractItemModel::modelReset, this,
             [this] { m_table->resizeColumnsToContents(); });
+    m_token->setObjectName(QStringLiteral("tokenButton"));
+    m_token->setToolTip(tr("Get an access token for this gateway topic (as the tenant's user) and "
+                           "connect with it"));
     connect(m_token, &QPushButton::clicked, this, &LiveOutputDock::requestToken);
     m_token->setEnabled(false);
     showRaw();
@@ -356,8 +364,22 @@ void LiveOutputDock::setProposals(const QStringList &urls)
     const QString current = m_url->currentText();
     m_url->clear();
     m_url->addItems(urls);
-    if (!current.isEmpty() && urls.contains(current))
+    // What the user typed (a topic with its parameter filled in) stays.
+    if (!current.isEmpty())
         m_url->setCurrentText(current);
+}
+
+QStringList LiveOutputDock::proposals() const
+{
+    QStringList urls;
+    for (int i = 0; i < m_url->count(); ++i)
+        urls << m_url->itemText(i);
+    return urls;
+}
+
+QString LiveOutputDock::statusText() const
+{
+    return m_status->text();
 }
 
 void LiveOutputDock::setUrl(const QString &url)
@@ -405,7 +427,11 @@ void LiveOutputDock::requestToken()
         }
         parts.prepend(QStringLiteral("Authorization: Bearer ") + token);
         m_headers->setText(parts.join(QStringLiteral("; ")));
-        m_status->setText(tr("token issued; connect to use it"));
+        if (url().contains(u'{'))
+            m_status->setText(
+                tr("token issued: fill in the topic's {parameter} in the URL, then connect"));
+        else
+            connectToUrl(); // one click: the token, then the subscription
     });
 }
 
@@ -420,6 +446,13 @@ void LiveOutputDock::connectToUrl()
     const QUrl u(url());
     if (!u.isValid() || (u.scheme() != QLatin1String("ws") && u.scheme() != QLatin1String("wss"))) {
         m_status->setText(tr("'%1' is not a ws:// or wss:// URL").arg(url()));
+        return;
+    }
+    if (url().contains(u'{')) {
+        const qsizetype open = url().indexOf(u'{');
+        const QString param = url().mid(open, url().indexOf(u'}', open) - open + 1);
+        m_status->setText(
+            tr("fill in %1 in the URL: the topic's parameter (e.g. a train id)").arg(param));
         return;
     }
     m_status->setText(tr("connecting to %1...").arg(u.toString()));

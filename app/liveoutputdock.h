@@ -87,6 +87,8 @@ public:
     ~LiveOutputDock() override;
 
     void setProposals(const QStringList &urls);
+    QStringList proposals() const;
+    QString statusText() const;
     void setUrl(const QString &url);
     QString url() const;
     void setHeaders(const QString &headers);

@@ -2,12 +2,20 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QScatterSeries>
+#include <QTableWidget>
 #include <QTabWidget>
+#include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -40,6 +48,11 @@ MetricsDock::MetricsDock(EngineHost *engine, QWidget *parent)
     , m_lon(new QValueAxis)
     , m_lat(new QValueAxis)
     , m_summary(new QLabel)
+    , m_gatewayPage(new QWidget)
+    , m_gatewayTable(new QTableWidget(0, 6))
+    , m_gatewaySummary(new QLabel)
+    , m_gatewayTimer(new QTimer(this))
+    , m_network(new QNetworkAccessManager(this))
 {
     setObjectName(QStringLiteral("MetricsDock"));
     auto setupRates = [](QChart *chart, QValueAxis *x, QValueAxis *y, const QString &title) {
@@ -72,6 +85,22 @@ MetricsDock::MetricsDock(EngineHost *engine, QWidget *parent)
     m_summary->setText(tr("Run an app (F5) to see its metrics."));
     v->addWidget(m_summary);
     setWidget(w);
+    m_gatewayTable->setObjectName(QStringLiteral("gatewayAnalytics"));
+    m_gatewayTable->setHorizontalHeaderLabels({tr("What"), tr("Name"), tr("Connections"),
+                                               tr("Delivered"), tr("Throttled"),
+                                               tr("Mean latency")});
+    m_gatewayTable->verticalHeader()->hide();
+    m_gatewayTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_gatewayTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_gatewayTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_gatewayTable->setAccessibleName(tr("Gateway analytics"));
+    m_gatewaySummary->setWordWrap(true);
+    auto *gv = new QVBoxLayout(m_gatewayPage);
+    gv->setContentsMargins(0, 0, 0, 0);
+    gv->addWidget(m_gatewayTable, 1);
+    gv->addWidget(m_gatewaySummary);
+    m_gatewayTimer->setInterval(2000);
+    connect(m_gatewayTimer, &QTimer::timeout, this, &MetricsDock::refreshGateway);
     connect(engine, &EngineHost::metrics, this, &MetricsDock::onMetrics);
     connect(engine, &EngineHost::positions, this, &MetricsDock::onPositions);
 }
@@ -206,6 +235,117 @@ QStringList MetricsDock::seriesNames() const
     QStringList out = m_streamSeries.keys() + m_sinkSeries.keys();
     out.sort();
     return out;
+}
+
+void MetricsDock::setGateway(const GatewayInfo &gateway)
+{
+    m_gateway = gateway;
+    const int index = m_tabs->indexOf(m_gatewayPage);
+    if (!gateway.httpPort) {
+        m_gatewayTimer->stop();
+        if (index >= 0)
+            m_tabs->removeTab(index);
+        m_gatewayTable->setRowCount(0);
+        return;
+    }
+    if (index < 0)
+        m_tabs->addTab(m_gatewayPage, tr("Gateway"));
+    m_gatewaySummary->setText(tr("Reading the gateway's analytics..."));
+    m_gatewayTimer->start();
+    refreshGateway();
+}
+
+void MetricsDock::refreshGateway()
+{
+    if (!m_gateway.httpPort || m_gatewayBusy)
+        return;
+    m_gatewayBusy = true;
+    QNetworkRequest request(
+        QUrl(QStringLiteral("http://localhost:%1/api/v1/analytics").arg(m_gateway.httpPort)));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = m_network->get(request);
+    const quint16 port = m_gateway.httpPort;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, port] {
+        reply->deleteLater();
+        m_gatewayBusy = false;
+        if (port != m_gateway.httpPort)
+            return; // the gateway restarted meanwhile
+        if (reply->error() != QNetworkReply::NoError) {
+            m_gatewaySummary->setText(
+                tr("Cannot read the gateway's analytics: %1").arg(reply->errorString()));
+            return;
+        }
+        showAnalytics(QJsonDocument::fromJson(reply->readAll()).object());
+    });
+}
+
+void MetricsDock::showAnalytics(const QJsonObject &analytics)
+{
+    struct Row
+    {
+        QString what, name;
+        QJsonObject flow;
+    };
+    QList<Row> rows;
+    for (const QJsonValue &v : analytics.value(QLatin1String("apis")).toArray()) {
+        const QJsonObject o = v.toObject();
+        rows << Row{tr("API"),
+                    o.value(QLatin1String("api")).toString() + u' '
+                        + o.value(QLatin1String("version")).toString(),
+                    o};
+    }
+    for (const QJsonValue &v : analytics.value(QLatin1String("subscriptions")).toArray()) {
+        const QJsonObject o = v.toObject();
+        rows << Row{tr("Subscription"),
+                    tr("%1 (%2) to %3")
+                        .arg(o.value(QLatin1String("application")).toString(),
+                             o.value(QLatin1String("policy")).toString(),
+                             o.value(QLatin1String("api")).toString()),
+                    o};
+    }
+    for (const QJsonValue &v : analytics.value(QLatin1String("topics")).toArray()) {
+        const QJsonObject o = v.toObject();
+        rows << Row{tr("Topic"), o.value(QLatin1String("topic")).toString(), o};
+    }
+    m_gatewayTable->setRowCount(int(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        const QJsonObject &f = rows[r].flow;
+        const double mean =
+            f.value(QLatin1String("latency")).toObject().value(QLatin1String("meanMs")).toDouble();
+        const QStringList cells{rows[r].what,
+                                rows[r].name,
+                                QString::number(f.value(QLatin1String("connections")).toInteger()),
+                                QString::number(f.value(QLatin1String("delivered")).toInteger()),
+                                QString::number(f.value(QLatin1String("throttled")).toInteger()),
+                                f.value(QLatin1String("delivered")).toInteger() > 0
+                                    ? QStringLiteral("%1 ms").arg(mean, 0, 'f', 1)
+                                    : QString()};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c >= 2)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_gatewayTable->setItem(r, c, item);
+        }
+    }
+    qint64 refused = 0;
+    for (const QJsonValue &v : analytics.value(QLatin1String("apis")).toArray()) {
+        const QJsonObject failures =
+            v.toObject().value(QLatin1String("handshakeFailures")).toObject();
+        for (auto it = failures.begin(); it != failures.end(); ++it)
+            refused += it.value().toInteger();
+    }
+    const QJsonObject unattributed =
+        analytics.value(QLatin1String("unattributedHandshakeFailures")).toObject();
+    for (auto it = unattributed.begin(); it != unattributed.end(); ++it)
+        refused += it.value().toInteger();
+    m_gatewaySummary->setText(
+        tr("Gateway on ws://localhost:%1 — tokens issued %2, revoked %3; handshakes refused %4; "
+           "slow clients closed %5")
+            .arg(m_gateway.wsPort)
+            .arg(analytics.value(QLatin1String("tokensIssued")).toInteger())
+            .arg(analytics.value(QLatin1String("tokensRevoked")).toInteger())
+            .arg(refused)
+            .arg(analytics.value(QLatin1String("slowClientsClosed")).toInteger()));
 }
 
 } // namespace Rivulet::Studio

@@ -3,12 +3,16 @@
 #include "enginehost.h"
 
 #include <QDockWidget>
+#include <QJsonObject>
 #include <QRectF>
 #include <QHash>
 #include <QMap>
 
 class QLabel;
+class QNetworkAccessManager;
+class QTableWidget;
 class QTabWidget;
+class QTimer;
 
 QT_BEGIN_NAMESPACE
 class QChart;
@@ -34,11 +38,19 @@ public:
     // Follows the studio's theme (the charts' own light or dark theme).
     void setDark(bool dark);
     bool isDark() const { return m_dark; }
+    // With a running gateway (from the workspace's deployment config), a Gateway tab shows its
+    // analytics, read every two seconds from its JSON endpoint (GET /api/v1/analytics on the
+    // local http listener); an empty info hides it.
+    void setGateway(const GatewayInfo &gateway);
+    QTableWidget *gatewayTable() const { return m_gatewayTable; }
+    // Reads the analytics now (the timer does it every two seconds).
+    void refreshGateway();
 
 private:
     void onMetrics(quint64 runId, const QHash<QString, qint64> &streams,
                    const QHash<QString, qint64> &sinks, qint64 errors);
     void onPositions(quint64 runId, const QString &stream, const QVector<Position> &positions);
+    void showAnalytics(const QJsonObject &analytics);
     void addRate(QChart *chart, QValueAxis *yAxis, QHash<QString, QLineSeries *> &series,
                  const QString &name, double rate);
 
@@ -64,6 +76,13 @@ private:
     QRectF m_bounds; // longitude x latitude of every position seen
     bool m_mapShown = false;
     bool m_dark = false;
+    GatewayInfo m_gateway;
+    QWidget *m_gatewayPage;
+    QTableWidget *m_gatewayTable;
+    QLabel *m_gatewaySummary;
+    QTimer *m_gatewayTimer;
+    QNetworkAccessManager *m_network;
+    bool m_gatewayBusy = false;
 };
 
 } // namespace Rivulet::Studio

@@ -4,6 +4,7 @@
 #include "consoledock.h"
 #include "document.h"
 #include "exportdialog.h"
+#include "gatewayclient.h"
 #include "liveoutputdock.h"
 #include "metricsdock.h"
 #include "problemsdock.h"
@@ -14,12 +15,18 @@
 #include "editor/findbar.h"
 #include "editor/siddhieditor.h"
 
+#include "engine/gateway/deploymentconfig.h"
 #include "engine/lang/frontend.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QLineEdit>
+#include <QFormLayout>
+#include <QDialogButtonBox>
+#include <QDialog>
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -171,6 +178,13 @@ StudioWindow::StudioWindow(QSettings *settings, QWidget *parent)
     connect(m_engine, &EngineHost::failed, this, &StudioWindow::onFailed);
     connect(m_engine, &EngineHost::stopped, this, &StudioWindow::onStopped);
     connect(m_engine, &EngineHost::log, m_console, &ConsoleDock::append);
+    connect(m_engine, &EngineHost::gatewayStarted, this, &StudioWindow::onGatewayStarted);
+    connect(m_engine, &EngineHost::gatewayStopped, this, &StudioWindow::onGatewayStopped);
+    m_gatewayClient = new GatewayClient(this);
+    m_gatewayClient->setCredentialsPrompt(
+        [this](const QString &tenant, const QString &problem, QString *user, QString *password) {
+            return askGatewayCredentials(tenant, problem, user, password);
+        });
 
     const QString ws = m_settings->value(QStringLiteral("workspace")).toString();
     setWorkspace(ws.isEmpty()
@@ -224,9 +238,42 @@ QString StudioWindow::importSample(const QString &sampleFileName)
                                                                    | QFile::ReadGroup
                                                                    | QFile::ReadOther);
     }
+    // A sample a sample deployment config lists brings the config and its APIs (unless the
+    // workspace has a config of its own): F5 then runs it with its gateway, as
+    // `rivulet run --config` would.
+    importSampleDeployment(sampleFileName);
     m_simulator->refreshSimulations();
     openFile(target);
     return target;
+}
+
+void StudioWindow::importSampleDeployment(const QString &sampleFileName)
+{
+    const QString configName = QStringLiteral("rivulet.yaml");
+    if (QFileInfo::exists(deploymentConfigPath()))
+        return;
+    QFile file(QStringLiteral(":/samples/") + configName);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    Gateway::DeploymentConfig config;
+    QString error;
+    if (!Gateway::parseDeploymentConfig(file.readAll(), configName, &config, &error))
+        return;
+    bool listed = false;
+    for (const QString &app : std::as_const(config.apps))
+        listed = listed || QFileInfo(app).fileName() == sampleFileName;
+    if (!listed)
+        return;
+    QStringList files{configName};
+    for (const QString &api : std::as_const(config.apis))
+        files << QFileInfo(api).fileName();
+    for (const QString &f : std::as_const(files)) {
+        const QString to = QDir(m_workspace).filePath(f);
+        if (QFileInfo::exists(to) || !QFile::copy(QStringLiteral(":/samples/") + f, to))
+            continue;
+        QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup
+                                      | QFile::ReadOther);
+    }
 }
 
 QString StudioWindow::newApp(const QString &name, const QString &templateName)
@@ -518,6 +565,7 @@ void StudioWindow::runCurrent()
     }
     if (const quint64 old = m_runByPath.value(doc->path()))
         m_engine->stop(old); // running again after an edit restarts cleanly
+    m_engine->setDeploymentConfig(deploymentConfigPath());
     const quint64 id = m_engine->start(doc->path(), text);
     m_runByPath.insert(doc->path(), id);
     m_console->append(2, QStringLiteral("studio"), tr("starting %1").arg(doc->displayName()));
@@ -587,6 +635,67 @@ void StudioWindow::onStopped(quint64 runId, const QString &path)
     updateRunActions();
 }
 
+QString StudioWindow::deploymentConfigPath() const
+{
+    return QDir(m_workspace).filePath(QStringLiteral("rivulet.yaml"));
+}
+
+void StudioWindow::onGatewayStarted(const GatewayInfo &gateway)
+{
+    m_gatewayClient->setGateway(gateway);
+    m_live->setTokenProvider(
+        [this](const QString &url, std::function<void(QString, QString)> done) {
+            m_gatewayClient->issueToken(
+                url, [done](const QString &token, const QString &error) { done(token, error); });
+        });
+    QStringList topics;
+    for (const GatewayTopic &t : gateway.topics)
+        topics << t.url;
+    m_console->append(2, QStringLiteral("gateway"),
+                      tr("serving %1 — pick a topic in Live output and press Get token")
+                          .arg(topics.join(QStringLiteral(", "))));
+    m_metrics->setGateway(gateway);
+    proposeLiveUrls();
+}
+
+void StudioWindow::onGatewayStopped()
+{
+    m_live->setTokenProvider({});
+    m_metrics->setGateway({});
+    proposeLiveUrls();
+}
+
+bool StudioWindow::askGatewayCredentials(const QString &tenant, const QString &problem,
+                                         QString *user, QString *password)
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Sign in to %1").arg(tenant));
+    auto *form = new QFormLayout(&dialog);
+    if (!problem.isEmpty()) {
+        auto *label = new QLabel(problem);
+        label->setWordWrap(true);
+        form->addRow(label);
+    }
+    auto *name = new QComboBox;
+    name->setEditable(true);
+    name->addItems(m_engine->gateway().users.value(tenant));
+    name->setCurrentText(*user);
+    auto *secret = new QLineEdit;
+    secret->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("&User:"), name);
+    form->addRow(tr("&Password:"), secret);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    secret->setFocus();
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    *user = name->currentText().trimmed();
+    *password = secret->text();
+    return true;
+}
+
 void StudioWindow::proposeLiveUrls(const RunInfo *justStarted)
 {
     QStringList urls;
@@ -600,6 +709,9 @@ void StudioWindow::proposeLiveUrls(const RunInfo *justStarted)
             }
         }
     }
+    // The gateway's topics (their {parameters} to fill in), after the apps' own sinks.
+    for (const GatewayTopic &t : m_engine->gateway().topics)
+        urls << t.url;
     m_live->setProposals(urls);
     // An app that starts again (after Stop or an edit) serves the same URL: follow it, whether or
     // not the old connection has noticed yet that the previous run closed it.
@@ -813,7 +925,8 @@ void StudioWindow::createActions()
         QHash<QString, QByteArray> texts;
         for (Document *d : documents())
             texts.insert(QFileInfo(d->path()).absoluteFilePath(), d->text());
-        ExportDialog dialog(m_workspace, texts, currentDocument() ? currentDocument()->path() : QString(), this);
+        ExportDialog dialog(m_workspace, texts,
+                            currentDocument() ? currentDocument()->path() : QString(), this);
         dialog.exec();
     });
     add("quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); });

@@ -21,6 +21,7 @@ namespace Rivulet::Studio {
 
 class ConsoleDock;
 class Document;
+class GatewayClient;
 class LiveOutputDock;
 class MetricsDock;
 class ProblemsDock;
@@ -74,7 +75,10 @@ public:
     SimulatorDock *simulator() const { return m_simulator; }
     LiveOutputDock *liveOutput() const { return m_live; }
     MetricsDock *metrics() const { return m_metrics; }
+    GatewayClient *gatewayClient() const { return m_gatewayClient; }
     QTabWidget *tabs() const { return m_tabs; }
+    // The workspace's deployment config: the gateway runs beside the apps it lists.
+    QString deploymentConfigPath() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -100,6 +104,11 @@ private:
     void chooseWorkspace();
     void showWelcome();
     void proposeLiveUrls(const RunInfo *justStarted = nullptr);
+    void importSampleDeployment(const QString &sampleFileName);
+    void onGatewayStarted(const GatewayInfo &gateway);
+    void onGatewayStopped();
+    bool askGatewayCredentials(const QString &tenant, const QString &problem, QString *user,
+                               QString *password);
 
     QSettings *m_settings;
     QString m_workspace;
@@ -113,6 +122,7 @@ private:
     SimulatorDock *m_simulator = nullptr;
     LiveOutputDock *m_live = nullptr;
     MetricsDock *m_metrics = nullptr;
+    GatewayClient *m_gatewayClient = nullptr;
     QLabel *m_runLabel;
     Editor::EditorSettings m_editorSettings;
     Editor::EditorTheme m_theme;

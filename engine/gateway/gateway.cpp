@@ -166,6 +166,17 @@ QStringList Gateway::endpoints() const
     return list;
 }
 
+QList<Gateway::ServedTopic> Gateway::servedTopics() const
+{
+    QList<ServedTopic> list;
+    for (const auto &api : m_apis) {
+        for (const ChannelDefinition &c : api->def.channels)
+            list << ServedTopic{api->def.handle(), api->def.tenant, api->def.basePath(),
+                                c.topic.text(), c.stream};
+    }
+    return list;
+}
+
 // ---- start and stop --------------------------------------------------------------------------
 
 bool Gateway::start(const std::vector<Runtime::AppRuntime *> &apps, QString *error)

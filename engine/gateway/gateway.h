@@ -106,6 +106,16 @@ public:
     quint16 httpPort() const;
     QString certificatePath() const { return m_certificatePath; }
     QStringList endpoints() const;
+    // What the gateway serves: per API channel, its topic template under the API's base path.
+    struct ServedTopic
+    {
+        QString api;      // TrainRealLocationAPI:1.0.0
+        QString tenant;   // quantis.com
+        QString basePath; // /t/quantis.com/train/location/1.0.0
+        QString topic;    // loc-train-qnt-{trainId}
+        QString stream;
+    };
+    QList<ServedTopic> servedTopics() const;
 
     // Epoch ms. Default: the system clock. Tests move time instead of sleeping.
     using Clock = std::function<int64_t()>;

@@ -3,7 +3,9 @@
 #include "app/consoledock.h"
 #include "app/document.h"
 #include "app/enginehost.h"
+#include "app/gatewayclient.h"
 #include "app/liveoutputdock.h"
+#include "app/metricsdock.h"
 #include "app/problemsdock.h"
 #include "app/simulatordock.h"
 #include "app/studiowindow.h"
@@ -13,8 +15,11 @@
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -75,6 +80,7 @@ private Q_SLOTS:
     void fileNameFollowsAppName();
     void sessionIsRestored();
     void commandPaletteHasEveryAction();
+    void gatewayTokenAndTopic();
 
 private:
     StudioWindow *makeWindow();
@@ -93,6 +99,8 @@ void tst_Window::init()
     m_settings = std::make_unique<QSettings>(m_dir->filePath(QStringLiteral("studio.ini")),
                                              QSettings::IniFormat);
     m_workspace = m_dir->filePath(QStringLiteral("workspace"));
+    // The gateway's key store and certificate: the test's own, never the user's.
+    qputenv("XDG_DATA_HOME", m_dir->filePath(QStringLiteral("data")).toUtf8());
 }
 
 void tst_Window::cleanup()
@@ -117,6 +125,17 @@ Document *tst_Window::importTrainSample(StudioWindow &w, quint16 *wsOut)
         return nullptr;
     const quint16 out = freePort();
     doc->setText(sampleOnPorts(path, freePort(), freePort(), out));
+    // The sample's deployment config came along: its gateway on any free ports.
+    const QString config = QDir(m_workspace).filePath(QStringLiteral("rivulet.yaml"));
+    QFile f(config);
+    if (!f.open(QIODevice::ReadOnly))
+        return nullptr;
+    QByteArray text = f.readAll();
+    f.close();
+    for (const char *port : {"9099", "8099", "9443", "9763"})
+        text.replace(QByteArray("port: " + QByteArray(port)), QByteArray("port: 0"));
+    if (!writeFile(config, text))
+        return nullptr;
     if (wsOut)
         *wsOut = out;
     return doc;
@@ -420,6 +439,99 @@ void tst_Window::commandPaletteHasEveryAction()
     }
     for (const char *s : {"Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+W", "F5", "Shift+F5", "Ctrl+Shift+P"})
         QVERIFY2(shortcuts.contains(QLatin1String(s)), s);
+}
+
+// The sample's deployment config comes with it: F5 runs the app with its API gateway, the live
+// output proposes the gateway's topic, and one click on Get token signs in as the sample user
+// (through the gateway's REST API and token endpoint), subscribes "Rivulet Studio", and connects
+// with the bearer token: only train 456's events arrive. The Metrics dock shows the gateway's
+// analytics.
+void tst_Window::gatewayTokenAndTopic()
+{
+    std::unique_ptr<StudioWindow> w(makeWindow());
+    Document *doc = importTrainSample(*w);
+    QVERIFY(doc);
+    QVERIFY(QFileInfo::exists(QDir(m_workspace).filePath(QStringLiteral("rivulet.yaml"))));
+    QVERIFY(
+        QFileInfo::exists(QDir(m_workspace).filePath(QStringLiteral("TrainRealLocationAPI.yaml"))));
+    w->runCurrent();
+    QVERIFY(waitStarted(*w, doc));
+    QTRY_VERIFY_WITH_TIMEOUT(w->engine()->gatewayRunning(), kTimeout);
+    const GatewayInfo gateway = w->engine()->gateway();
+    QCOMPARE(gateway.topics.size(), 1);
+    const QString topic = gateway.topics.first().url;
+    QVERIFY2(topic.endsWith(QStringLiteral("/t/quantis.com/train/location/1.0.0/"
+                                           "loc-train-qnt-{trainId}")),
+             qPrintable(topic));
+    QTRY_VERIFY_WITH_TIMEOUT(w->liveOutput()->proposals().contains(topic), kTimeout);
+
+    // Without a token the gateway refuses the handshake.
+    LiveOutputDock *live = w->liveOutput();
+    const QString train456 =
+        QString(topic).replace(QStringLiteral("{trainId}"), QStringLiteral("456"));
+    live->disconnectFromUrl();
+    QTRY_VERIFY_WITH_TIMEOUT(!live->isConnected(), kTimeout);
+    live->setUrl(train456);
+    live->setHeaders({});
+    live->connectToUrl();
+    QTRY_VERIFY2_WITH_TIMEOUT(live->statusText().contains(QStringLiteral("401")),
+                              qPrintable(live->statusText()), kTimeout);
+    QVERIFY(!live->isConnected());
+
+    // One click: a token, and the connection with it.
+    auto *button = live->findChild<QPushButton *>(QStringLiteral("tokenButton"));
+    QVERIFY(button);
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), kTimeout);
+    button->click();
+    QTRY_VERIFY_WITH_TIMEOUT(live->isConnected(), kTimeout);
+    QVERIFY2(live->headers().startsWith(QStringLiteral("Authorization: Bearer ")),
+             qPrintable(live->headers() + u' ' + live->statusText()));
+
+    // Only train 456's events reach the topic.
+    SimulatorDock *sim = w->simulator();
+    QSignalSpy sent(w->engine(), &EngineHost::eventSent);
+    for (const char *train : {"123", "456"}) {
+        sim->setValue(QStringLiteral("trainId"), QString::fromLatin1(train));
+        sim->setValue(QStringLiteral("latitude"), QStringLiteral("6.9271"));
+        sim->setValue(QStringLiteral("longitude"), QStringLiteral("79.8612"));
+        sim->setValue(QStringLiteral("speed"), QStringLiteral("62.5"));
+        sim->setValue(QStringLiteral("timestamp"), QStringLiteral("1700000000000"));
+        sim->sendSingleEvent();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(sent.size(), 2, kTimeout);
+    OutputModel *model = live->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 1, kTimeout);
+    QCOMPARE(model->rowCount(), 1);
+    QVERIFY2(model->raw(0).contains("\"trainId\":\"456\""), model->raw(0).constData());
+
+    // The gateway's analytics: the studio's subscription delivered it.
+    QTableWidget *table = w->metrics()->gatewayTable();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            w->metrics()->refreshGateway();
+            for (int r = 0; r < table->rowCount(); ++r) {
+                if (table->item(r, 0) && table->item(r, 0)->text() == QLatin1String("Subscription")
+                    && table->item(r, 1)->text().contains(QLatin1String("Rivulet Studio"))
+                    && table->item(r, 3)->text().toLongLong() >= 1)
+                    return true;
+            }
+            return false;
+        }(),
+        kTimeout);
+
+    // Wrong credentials are said as such; nothing else breaks.
+    w->gatewayClient()->setCredentials(QStringLiteral("quantis.com"),
+                                       QStringLiteral("bob@quantis.com"), QStringLiteral("nope"));
+    w->gatewayClient()->setCredentialsPrompt({});
+    button->click();
+    QTRY_VERIFY_WITH_TIMEOUT(live->statusText().startsWith(QStringLiteral("no token")), kTimeout);
+    QVERIFY2(live->statusText().contains(QStringLiteral("sign in")),
+             qPrintable(live->statusText()));
+    QVERIFY(live->isConnected());
+
+    // Stop: the gateway goes with the app.
+    w->stopCurrent();
+    QTRY_VERIFY_WITH_TIMEOUT(!w->engine()->gatewayRunning(), kTimeout);
 }
 
 QTEST_MAIN(tst_Window)
