@@ -3,12 +3,12 @@
 # real X server (Xvfb), the train sample running with its simulation, the live output and map
 # filling. Writes docs/images/studio.png (light theme) and docs/images/studio-dark.png.
 # Uses a throwaway workspace and settings, so your own studio session is untouched. The
-# sample's ports (8006, 8025, 8026) must be free.
+# sample's ports (8006, 8025, 8026, and its gateway's 9099, 8099, 9443, 9763) must be free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${RIVULET_BUILD_DIR:-build}
 ./scripts/build.sh >/dev/null
-for port in 8006 8025 8026; do
+for port in 8006 8025 8026 9099 8099 9443 9763; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "screenshots: port $port is in use; stop what listens there (the sample needs it)" >&2
         exit 1
