@@ -1,5 +1,7 @@
 #include "yamlreader.h"
 
+#include "engine/lang/templatevalues.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcessEnvironment>
@@ -95,30 +97,26 @@ bool YamlReader::scalar(const YAML::Node &node, const QString &field, QString *o
     if (!node.IsScalar())
         return fail(node, field, QStringLiteral("must be a single value, not a list or mapping"));
     QString value = QString::fromStdString(node.Scalar());
-    if (m_resolve && value.contains(QLatin1String("${"))) {
-        static const QRegularExpression var(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)\\}"));
+    if (m_resolve) {
+        // The environment wins over the config's own `variables`.
         const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        QString resolved;
-        qsizetype last = 0;
-        auto it = var.globalMatch(value);
-        while (it.hasNext()) {
-            const auto m = it.next();
-            const QString name = m.captured(1);
-            QString replacement;
-            if (m_useEnvironment && env.contains(name))
-                replacement = env.value(name);
-            else if (m_variables.contains(name))
-                replacement = m_variables.value(name);
-            else
-                return fail(node, field,
-                            QStringLiteral("variable ${%1} is not set (set it in the environment "
-                                           "or under 'variables')")
-                                .arg(name));
-            resolved += value.mid(last, m.capturedStart() - last) + replacement;
-            last = m.capturedEnd();
-        }
-        resolved += value.mid(last);
-        value = resolved;
+        QString missing;
+        const std::optional<QString> resolved = Lang::resolveTemplate(
+            value,
+            [&](const QString &name) -> std::optional<QString> {
+                if (m_useEnvironment && env.contains(name))
+                    return env.value(name);
+                if (m_variables.contains(name))
+                    return m_variables.value(name);
+                return std::nullopt;
+            },
+            &missing);
+        if (!resolved)
+            return fail(node, field,
+                        QStringLiteral("variable ${%1} is not set (set it in the environment or "
+                                       "under 'variables')")
+                            .arg(missing));
+        value = *resolved;
     }
     *out = value;
     return true;

@@ -1,5 +1,7 @@
 #include "iocontext.h"
 
+#include "engine/lang/templatevalues.h"
+
 #include "httplistener.h"
 #include "inmemorybroker.h"
 #include "wsserver.h"
@@ -21,36 +23,28 @@ IoContext::~IoContext() = default;
 bool IoContext::resolve(const QString &value, QString *resolved, QString *error,
                         QString *missing) const
 {
-    static const QRegularExpression var(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)\\}"));
-    if (!value.contains(QLatin1String("${"))) {
-        *resolved = value;
-        return true;
-    }
+    // --var wins over the environment, which wins over the deployment config's variables.
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    QString out;
-    qsizetype last = 0;
-    auto it = var.globalMatch(value);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        const QString name = m.captured(1);
-        QString replacement;
-        if (m_overrides.contains(name))
-            replacement = m_overrides.value(name);
-        else if (env.contains(name))
-            replacement = env.value(name);
-        else if (m_variables.contains(name))
-            replacement = m_variables.value(name);
-        else {
-            *error = QStringLiteral("template variable ${%1} is not set").arg(name);
-            if (missing)
-                *missing = name;
-            return false;
-        }
-        out += value.mid(last, m.capturedStart() - last) + replacement;
-        last = m.capturedEnd();
+    QString name;
+    const std::optional<QString> out = Lang::resolveTemplate(
+        value,
+        [&](const QString &n) -> std::optional<QString> {
+            if (m_overrides.contains(n))
+                return m_overrides.value(n);
+            if (env.contains(n))
+                return env.value(n);
+            if (m_variables.contains(n))
+                return m_variables.value(n);
+            return std::nullopt;
+        },
+        &name);
+    if (!out) {
+        *error = QStringLiteral("template variable ${%1} is not set").arg(name);
+        if (missing)
+            *missing = name;
+        return false;
     }
-    out += value.mid(last);
-    *resolved = out;
+    *resolved = *out;
     return true;
 }
 
