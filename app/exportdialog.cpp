@@ -1,5 +1,7 @@
 #include "exportdialog.h"
 
+#include "engine/gateway/deploymentconfig.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -105,6 +107,21 @@ ExportDialog::ExportDialog(const QString &workspace, const QHash<QString, QByteA
                      return QFileDialog::getOpenFileName(this, tr("Deployment config"), m_workspace,
                                                          tr("YAML (*.yaml *.yml)"));
                  }));
+    // The workspace's deployment config, when it lists the app being exported: the bundle then
+    // serves the same API gateway the studio ran.
+    {
+        const QString config = QDir(m_workspace).filePath(QStringLiteral("rivulet.yaml"));
+        Gateway::DeploymentConfig deployment;
+        QString error;
+        if (QFileInfo::exists(config)
+            && Gateway::loadDeploymentConfig(config, &deployment, &error)) {
+            for (const QString &app : std::as_const(deployment.apps)) {
+                if (!currentPath.isEmpty()
+                    && QFileInfo(app).fileName() == QFileInfo(currentPath).fileName())
+                    m_config->setText(config);
+            }
+        }
+    }
 
     m_variables = new QTableWidget(0, 2, this);
     m_variables->setObjectName(QStringLiteral("variables"));
