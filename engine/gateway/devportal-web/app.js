@@ -1,7 +1,7 @@
 // The developer portal: a page of the gateway, over its developer REST API (/api/v1). Routes are
-// in the fragment (#/apis/ID), the tenant in the path (/t/quantis.com/devportal/). Nothing is kept
-// in localStorage or sessionStorage: the session is an HttpOnly cookie, the CSRF token and any
-// token generated here live in memory until the tab closes or the user signs out.
+// in the fragment (#/apis/ID), the tenant in the path (/t/quantis.com/devportal/). Nothing goes to
+// the browser's web storage: the session is an HttpOnly cookie, the CSRF token and any token
+// generated here live in memory until the tab closes or the user signs out.
 import {api, get, del, setCsrfToken, onUnauthorized} from './api.js';
 import {h, clear, field} from './dom.js';
 import {errorBox, handleSubmit, loading, pageError} from './ui.js';
