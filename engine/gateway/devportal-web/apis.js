@@ -33,13 +33,12 @@ function policyRows(policies) {
         h('caption', {class: 'sr-only'}, 'Policies offered'),
         h('thead', {}, h('tr', {},
             h('th', {scope: 'col'}, 'Policy'), h('th', {scope: 'col'}, 'Events'),
-            h('th', {scope: 'col'}, 'Burst'), h('th', {scope: 'col'}, 'Past the quota'),
-            h('th', {scope: 'col'}, 'Price'))),
+            h('th', {scope: 'col'}, 'Over the limit'), h('th', {scope: 'col'}, 'Price'))),
         h('tbody', {}, policies.map((p) => h('tr', {},
             h('th', {scope: 'row'}, p.name, p.description ? h('span', {class: 'cell-note'}, p.description) : null),
-            h('td', {}, policyQuota(p)),
-            h('td', {}, p.burst ? per(fmtNumber(p.burst.count), 1, p.burst.timeUnit) : '—'),
-            h('td', {}, p.unlimited ? '—' : p.onQuota === 'close' ? 'connections closed' : 'events dropped'),
+            h('td', {}, policyQuota(p),
+                p.burst ? h('span', {class: 'cell-note'}, `at most ${per(fmtNumber(p.burst.count), 1, p.burst.timeUnit)}`) : null),
+            h('td', {}, p.unlimited && !p.burst ? '—' : (p.unlimited ? p.onBurst : p.onQuota) === 'close' ? 'connections closed' : 'events dropped'),
             h('td', {}, p.price && p.price.amount > 0
                 ? `${p.price.amount.toFixed(2)} ${p.price.currency} per ${fmtNumber(p.price.perEvents)} events` +
                   (p.price.freeEvents ? ` beyond ${fmtNumber(p.price.freeEvents)} free a month` : '')
@@ -114,11 +113,11 @@ export async function apiPage(ctx, id) {
             h('div', {class: 'col'},
                 section('Topics', h('ul', {class: 'plain topics'}, api.topics.map((t) => topicCard(doc, t)))),
                 section('Gateway URLs', urls,
-                    h('p', {class: 'hint'}, 'Connect with an access token in the Authorization header (Bearer), or as ?access_token=.'))),
+                    h('p', {class: 'hint'}, 'Connect with an access token in the Authorization header (Bearer), or as ?access_token=.')),
+                section('Policies', policyRows(offered))),
             h('div', {class: 'col'},
                 section('Subscribe', subscribeSlot, state.status),
-                section('Try it', trySlot))),
-        section('Policies', policyRows(offered)));
+                section('Try it', trySlot))));
 }
 
 function subscribeForms(ctx, api, offered, state, changed) {

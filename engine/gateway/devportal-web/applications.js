@@ -61,6 +61,9 @@ export async function applicationPage(ctx, id) {
         try {
             const usage = await get(`${app$(id)}/usage`);
             clear(usageSlot).append(usageView(usage));
+            // The subscriptions' quota use moves with it.
+            data.subs = await get(`/subscriptions?applicationId=${encodeURIComponent(id)}`);
+            if (data.renderSubs) data.renderSubs();
         } catch (error) {
             if (!error.handled) clear(usageSlot).append(h('p', {class: 'error', role: 'alert'}, error.message));
         }
@@ -149,6 +152,7 @@ function subscriptionsSection(ctx, data, changed) {
         body.append(h('ul', {class: 'rows'}, data.subs.map((s) => subscriptionRow(ctx, data, s, render, changed))),
             h('p', {class: 'hint'}, h('a', {href: '#/'}, 'Subscribe to another API')));
     };
+    data.renderSubs = render;
     render();
     return section('Subscriptions', body);
 }
@@ -170,7 +174,7 @@ function subscriptionRow(ctx, data, sub, render, changed) {
     const used = q.limit === null || q.limit === undefined
         ? `${fmtNumber(q.used)} events in this window (unlimited)`
         : `${fmtNumber(q.used)} of ${fmtNumber(q.limit)} events used until ${fmtTime(q.windowEnd)}`;
-    return h('li', {class: 'row'},
+    return h('li', {class: 'row wide'},
         h('div', {class: 'row-main'},
             h('p', {class: 'row-title'}, api ? h('a', {href: `#/apis/${encodeURIComponent(api.id)}`}, `${sub.api} ${sub.version}`) : `${sub.api} ${sub.version}`,
                 ' ', h('span', {class: 'badge'}, sub.policy)),
@@ -178,7 +182,7 @@ function subscriptionRow(ctx, data, sub, render, changed) {
         h('div', {class: 'row-actions'}, form,
             confirmButton('Unsubscribe', `Cancel the subscription to ${sub.api}? Its connections close.`, 'Unsubscribe', async () => {
                 await del(`/subscriptions/${encodeURIComponent(sub.id)}`);
-                data.subs.splice(data.subs.indexOf(sub), 1);
+                data.subs = data.subs.filter((x) => x.id !== sub.id);
                 render();
                 changed();
             }, {onError: (e) => { box.textContent = e.message; box.hidden = false; }})),
