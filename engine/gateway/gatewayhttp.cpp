@@ -257,8 +257,7 @@ void GatewayHttp::handle(const QHttpServerRequest &request, QHttpServerResponder
         QString tenant, rest = path;
         if (path.startsWith(QLatin1String("/t/"))) {
             const qsizetype slash = path.indexOf(u'/', 3);
-            tenant = QUrl::fromPercentEncoding(path.mid(3, slash < 0 ? -1 : slash - 3).toUtf8())
-                         .toLower();
+            tenant = path.mid(3, slash < 0 ? -1 : slash - 3).toLower(); // decoded already
             rest = slash < 0 || tenant.isEmpty() ? QString() : path.mid(slash);
         }
         if (rest == QLatin1String("/devportal")) {

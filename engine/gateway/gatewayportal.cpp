@@ -140,7 +140,7 @@ void GatewayHttp::portal(const QHttpServerRequest &request, QHttpServerResponder
                          const QString &tenant, const QString &path)
 {
     const QString name =
-        path.isEmpty() ? QStringLiteral("index.html") : QUrl::fromPercentEncoding(path.toUtf8());
+        path.isEmpty() ? QStringLiteral("index.html") : path; // decoded already (QUrl::path())
     int status = 200;
     if (!tenant.isEmpty()) {
         bool known = false;

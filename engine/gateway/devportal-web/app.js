@@ -8,10 +8,18 @@ import {errorBox, handleSubmit, loading, pageError} from './ui.js';
 import {apiList, apiPage} from './apis.js';
 import {applicationList, applicationPage} from './applications.js';
 
-const tenantInPath = location.pathname.match(/^\/t\/([^/]+)\/devportal\//);
+function tenantOfPath() {
+    const m = location.pathname.match(/^\/t\/([^/]+)\/devportal\//);
+    if (!m) return null;
+    try {
+        return decodeURIComponent(m[1]).toLowerCase();
+    } catch {
+        return m[1].toLowerCase(); // not a tenant anyway: the page says so
+    }
+}
 
 const state = {
-    tenant: tenantInPath ? decodeURIComponent(tenantInPath[1]).toLowerCase() : null,
+    tenant: tenantOfPath(),
     session: null,            // GET /session: user, tenant, roles, token lifetimes
     tokens: new Map(),        // application id -> {id, accessToken, expiresAt}: this tab only
     notice: null,             // a message for the next page (signed out, session expired)
