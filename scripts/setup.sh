@@ -13,6 +13,7 @@ PACKAGES=(
     libkf5syntaxhighlighting-tools desktop-file-utils appstream
     zlib1g-dev dpkg-dev systemd binutils
     nodejs npm
+    chromium
 )
 
 sudo_cmd=()
@@ -47,11 +48,14 @@ if ! command -v wscat >/dev/null; then
     "${sudo_cmd[@]}" npm install --global --no-fund --no-audit --loglevel=error wscat@6 >/dev/null
 fi
 
-# The end-to-end tests' own Node.js tools, pinned by tests/e2e/package-lock.json.
+# The end-to-end tests' own Node.js tools, pinned by tests/e2e/package-lock.json: wscat, and
+# playwright-core, which drives Debian's chromium (above) in the developer portal's browser
+# tests (it never downloads a browser of its own).
 if [[ -f tests/e2e/package-lock.json ]]; then
     if [[ ! -d tests/e2e/node_modules ]] \
         || [[ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]]; then
         echo "setup: installing the e2e test tools (npm ci)"
-        (cd tests/e2e && npm ci --no-fund --no-audit --loglevel=error >/dev/null)
+        (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+            npm ci --no-fund --no-audit --loglevel=error >/dev/null)
     fi
 fi

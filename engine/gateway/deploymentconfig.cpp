@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace Rivulet::Gateway {
 
 QString DeploymentConfig::defaultDataDir()
@@ -257,7 +259,7 @@ bool parseConfig(YamlReader &r, const QString &fileName, DeploymentConfig *c, QS
         return true; // an empty file: every default
     if (!r.checkMap(root, QString(),
                     {"variables", "listeners", "publicHost", "tls", "dataDir", "keyStore", "tokens",
-                     "gateway", "tenants", "policies", "apps", "apis"}))
+                     "gateway", "portal", "signIn", "tenants", "policies", "apps", "apis"}))
         return done();
 
     // Variables first: the rest may use them.
@@ -319,11 +321,46 @@ bool parseConfig(YamlReader &r, const QString &fileName, DeploymentConfig *c, QS
     }
 
     const YAML::Node tokens = yamlChild(root, "tokens");
-    if (!r.checkMap(tokens, QStringLiteral("tokens"), {"lifetime"}))
+    if (!r.checkMap(tokens, QStringLiteral("tokens"), {"lifetime", "maxLifetime"}))
         return done();
-    if (tokens.IsMap()
-        && !r.readSeconds(tokens, "lifetime", QStringLiteral("tokens"), &c->tokenLifetime, 1))
+    if (tokens.IsMap()) {
+        const bool maxGiven = yamlChild(tokens, "maxLifetime").IsDefined();
+        if (!r.readSeconds(tokens, "lifetime", QStringLiteral("tokens"), &c->tokenLifetime, 1)
+            || !r.readSeconds(tokens, "maxLifetime", QStringLiteral("tokens"), &c->tokenMaxLifetime,
+                              1))
+            return done();
+        if (maxGiven && c->tokenMaxLifetime < c->tokenLifetime) {
+            r.fail(yamlChild(tokens, "maxLifetime"), QStringLiteral("tokens.maxLifetime"),
+                   QStringLiteral("must be at least tokens.lifetime (%1 s)").arg(c->tokenLifetime));
+            return done();
+        }
+        c->tokenMaxLifetime = std::max(c->tokenMaxLifetime, c->tokenLifetime);
+    }
+
+    const YAML::Node portal = yamlChild(root, "portal");
+    if (!r.checkMap(portal, QStringLiteral("portal"),
+                    {"enabled", "sessionLifetime", "sessionIdleTimeout"}))
         return done();
+    if (portal.IsMap()) {
+        const QString f = QStringLiteral("portal");
+        if (!r.readBool(portal, "enabled", f, &c->portalEnabled)
+            || !r.readSeconds(portal, "sessionLifetime", f, &c->sessionLifetime, 1)
+            || !r.readSeconds(portal, "sessionIdleTimeout", f, &c->sessionIdleTimeout, 1))
+            return done();
+    }
+
+    const YAML::Node signIn = yamlChild(root, "signIn");
+    if (!r.checkMap(signIn, QStringLiteral("signIn"),
+                    {"maxFailures", "maxAddressFailures", "window", "lockout"}))
+        return done();
+    if (signIn.IsMap()) {
+        const QString f = QStringLiteral("signIn");
+        if (!r.readInt(signIn, "maxFailures", f, &c->signInMaxFailures, 1, 1000)
+            || !r.readInt(signIn, "maxAddressFailures", f, &c->signInMaxAddressFailures, 1, 100000)
+            || !r.readSeconds(signIn, "window", f, &c->signInWindow, 1)
+            || !r.readSeconds(signIn, "lockout", f, &c->signInLockout, 1))
+            return done();
+    }
 
     const YAML::Node gw = yamlChild(root, "gateway");
     if (!r.checkMap(gw, QStringLiteral("gateway"),

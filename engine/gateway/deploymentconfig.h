@@ -54,13 +54,26 @@ struct DeploymentConfig
     QString dataDir;      // default $XDG_DATA_HOME/rivulet (~/.local/share/rivulet)
     QString keyStorePath; // default dataDir/keystore.db
 
-    qint64 tokenLifetime = 3600; // seconds
+    qint64 tokenLifetime = 3600;      // seconds
+    qint64 tokenMaxLifetime = 604800; // the longest validity a developer may choose (seconds)
     qint64 handshakeTimeoutMs = 5000;
     qint64 maxHeaderBytes = 8192;
     qint64 sendQueueSize = 1024;
     bool dropOldestWhenSlow = false; // slow clients: closed (default) or oldest frames dropped
     qint64 idleTimeoutMs = -1;
     qint64 counterFlushMs = 1000; // how often quota and usage counters reach the key store
+
+    // The developer portal (/devportal/) and its sessions.
+    bool portalEnabled = true;
+    qint64 sessionLifetime = 8 * 3600;   // seconds from sign-in
+    qint64 sessionIdleTimeout = 30 * 60; // seconds without a request
+    // Password sign-ins (the portal, HTTP Basic, the password grant): failures counted within
+    // signInWindow; a user past signInMaxFailures is locked, an address past
+    // signInMaxAddressFailures is refused, for signInLockout.
+    qint64 signInMaxFailures = 5;
+    qint64 signInMaxAddressFailures = 20;
+    qint64 signInWindow = 15 * 60;  // seconds
+    qint64 signInLockout = 15 * 60; // seconds
 
     QList<TenantConfig> tenants;
     QList<ThrottlePolicy> policies; // the defaults, then the file's (a same name replaces)

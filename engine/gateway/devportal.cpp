@@ -10,6 +10,7 @@
 #include "engine/io/iocontext.h"
 #include "engine/io/wsserver.h"
 
+#include <QDate>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -90,6 +91,66 @@ std::optional<Principal> Gateway::authenticateUser(const QString &name, const QB
     return Principal{user.name, found->second, user.roles};
 }
 
+namespace {
+
+// "15 min", "42 s", "2 h 5 min": how long until a lock ends.
+QString duration(int64_t ms)
+{
+    const int64_t s = (ms + 999) / 1000;
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(s);
+    const int64_t m = (s + 59) / 60;
+    if (m < 60)
+        return QStringLiteral("%1 min").arg(m);
+    return m % 60 ? QStringLiteral("%1 h %2 min").arg(m / 60).arg(m % 60)
+                  : QStringLiteral("%1 h").arg(m / 60);
+}
+
+} // namespace
+
+std::optional<Principal> Gateway::signIn(const QString &name, const QByteArray &password,
+                                         const QString &address, ServiceError *error)
+{
+    const int64_t t = now();
+    int64_t retry = 0;
+    auto refuse = [&](SignInGuard::Verdict v, bool justNow) {
+        const SignInGuard::Limits &l = m_signInGuard.limits();
+        if (v == SignInGuard::Verdict::UserLocked) {
+            *error =
+                err(423, "account_locked",
+                    QStringLiteral("%1the account %2 is locked after %3 failed sign-ins: try "
+                                   "again in %4")
+                        .arg(justNow ? QStringLiteral("wrong user name or password; ") : QString(),
+                             name)
+                        .arg(l.maxUserFailures)
+                        .arg(duration(retry)),
+                    QStringLiteral("username"));
+        } else {
+            *error =
+                err(429, "too_many_attempts",
+                    QStringLiteral("%1too many failed sign-ins from %2: try again in %3")
+                        .arg(justNow ? QStringLiteral("wrong user name or password; ") : QString(),
+                             address, duration(retry)));
+        }
+        error->retryAfter = (retry + 999) / 1000;
+        return std::nullopt;
+    };
+    SignInGuard::Verdict v = m_signInGuard.check(name, address, t, &retry);
+    if (v != SignInGuard::Verdict::Allowed)
+        return refuse(v, false);
+    std::optional<Principal> p = authenticateUser(name, password);
+    if (p) {
+        m_signInGuard.succeeded(name);
+        return p;
+    }
+    v = m_signInGuard.failed(name, address, t, &retry);
+    if (v != SignInGuard::Verdict::Allowed)
+        return refuse(v, true);
+    *error = err(401, "invalid_credentials", QStringLiteral("wrong user name or password"),
+                 QStringLiteral("password"));
+    return std::nullopt;
+}
+
 std::optional<Principal> Gateway::principalOfToken(const QByteArray &token)
 {
     const QByteArray hash = Credentials::sha256(token);
@@ -140,7 +201,7 @@ Gateway::App *Gateway::authenticateClient(const QString &clientId, const QByteAr
 bool Gateway::issueToken(const QString &clientId, const QByteArray &clientSecret,
                          const QString &grantType, const QString &username,
                          const QByteArray &password, const QString &scope, TokenGrant *grant,
-                         ServiceError *error)
+                         ServiceError *error, const QString &address)
 {
     if (grantType.isEmpty()) {
         *error = err(400, "invalid_request", QStringLiteral("grant_type is required"),
@@ -176,9 +237,11 @@ bool Gateway::issueToken(const QString &clientId, const QByteArray &clientSecret
                     username.isEmpty() ? QStringLiteral("username") : QStringLiteral("password"));
             return false;
         }
-        const std::optional<Principal> p = authenticateUser(username, password);
+        ServiceError signInError;
+        const std::optional<Principal> p = signIn(username, password, address, &signInError);
         if (!p) {
-            *error = err(400, "invalid_grant", QStringLiteral("wrong user name or password"));
+            // RFC 6749 5.2: invalid_grant, whatever the reason (a lock says so in the text).
+            *error = err(400, "invalid_grant", signInError.message);
             return false;
         }
         if (p->tenant != tenant) {
@@ -194,9 +257,18 @@ bool Gateway::issueToken(const QString &clientId, const QByteArray &clientSecret
         if (owner != m_users.constEnd())
             roles = owner->first.roles;
     }
-    // Scopes: "default" always; others when an API of the tenant defines them and the user
-    // (the application's owner for client credentials) holds one of their roles.
-    QStringList granted{QStringLiteral("default")};
+    QStringList granted;
+    if (!grantScopes(tenant, roles, scope, &granted, error))
+        return false;
+    return mintToken(app, user, granted, grantType, m_config.tokenLifetime, grant, nullptr, error);
+}
+
+// Scopes: "default" always; others when an API of the tenant defines them and the user (the
+// application's owner for client credentials) holds one of their roles.
+bool Gateway::grantScopes(const QString &tenant, const QStringList &roles, const QString &scope,
+                          QStringList *granted, ServiceError *error) const
+{
+    *granted = QStringList{QStringLiteral("default")};
     const QStringList requested = scope.split(u' ', Qt::SkipEmptyParts);
     for (const QString &s : requested) {
         if (s == QLatin1String("default"))
@@ -222,18 +294,25 @@ bool Gateway::issueToken(const QString &clientId, const QByteArray &clientSecret
                     QStringLiteral("scope"));
             return false;
         }
-        if (allowed && !granted.contains(s))
-            granted << s; // not allowed: left out (RFC 6749 3.3: a narrower scope)
+        if (allowed && !granted->contains(s))
+            *granted << s; // not allowed: left out (RFC 6749 3.3: a narrower scope)
     }
+    return true;
+}
+
+bool Gateway::mintToken(App *app, const QString &user, const QStringList &scopes,
+                        const QString &grantType, qint64 lifetime, TokenGrant *grant,
+                        QByteArray *hash, ServiceError *error)
+{
     const QByteArray token = Credentials::randomToken(32);
     TokenRecord rec;
     rec.hash = Credentials::sha256(token);
     rec.applicationId = app->rec.id;
     rec.user = user;
-    rec.scopes = granted;
+    rec.scopes = scopes;
     rec.grantType = grantType;
     rec.issuedAt = now();
-    rec.expiresAt = rec.issuedAt + m_config.tokenLifetime * 1000;
+    rec.expiresAt = rec.issuedAt + lifetime * 1000;
     if (!m_store.insertToken(rec)) {
         *error = err(500, "server_error",
                      QStringLiteral("cannot store the token: %1").arg(m_store.lastError()));
@@ -248,8 +327,10 @@ bool Gateway::issueToken(const QString &clientId, const QByteArray &clientSecret
         ++m_tokensIssued;
     }
     grant->accessToken = token;
-    grant->expiresIn = m_config.tokenLifetime;
-    grant->scopes = granted;
+    grant->expiresIn = lifetime;
+    grant->scopes = scopes;
+    if (hash)
+        *hash = rec.hash;
     return true;
 }
 
@@ -282,12 +363,17 @@ bool Gateway::revokeToken(const QString &clientId, const QByteArray &clientSecre
     const int64_t t = now();
     m_store.revokeToken(hash, t);
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_tokens.remove(hash);
-    tok->rec.revokedAt = t;
+    revokeTokenLocked(tok, t);
+    return true;
+}
+
+void Gateway::revokeTokenLocked(const std::shared_ptr<Token> &tok, int64_t at)
+{
+    m_tokens.remove(tok->rec.hash);
+    tok->rec.revokedAt = at;
     ++m_tokensRevoked;
     closeSessions([&tok](const Session &s) { return s.token == tok; }, kCloseTokenInvalid,
                   "access token revoked");
-    return true;
 }
 
 // ---- APIs and policies ----------------------------------------------------------------------
@@ -446,8 +532,9 @@ bool Gateway::application(const Principal &who, const QString &id, QJsonObject *
     return true;
 }
 
-bool Gateway::createApplication(const Principal &who, const QString &name,
-                                const QString &description, QJsonObject *out, ServiceError *error)
+namespace {
+
+bool checkApplicationFields(const QString &name, const QString &description, ServiceError *error)
 {
     static const QRegularExpression nameRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$"));
     if (!nameRe.match(name).hasMatch()) {
@@ -463,6 +550,16 @@ bool Gateway::createApplication(const Principal &who, const QString &name,
                      QStringLiteral("description"));
         return false;
     }
+    return true;
+}
+
+} // namespace
+
+bool Gateway::createApplication(const Principal &who, const QString &name,
+                                const QString &description, QJsonObject *out, ServiceError *error)
+{
+    if (!checkApplicationFields(name, description, error))
+        return false;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         for (const auto &app : std::as_const(m_apps)) {
@@ -791,6 +888,400 @@ bool Gateway::usage(const Principal &who, const QString &applicationId, const QS
                 ? usageCsv(rows)
                 : QJsonDocument(usageJson(rows, filter)).toJson(QJsonDocument::Compact);
     return true;
+}
+
+// ---- the developer portal's operations --------------------------------------------------------
+
+bool Gateway::updateApplication(const Principal &who, const QString &id, const QString *name,
+                                const QString *description, QJsonObject *out, ServiceError *error)
+{
+    qint64 appId = 0;
+    QString newName, newDescription;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        App *app = appByUuid(id);
+        if (!app || !canSee(who, *app)) {
+            *error = err(404, "not_found", QStringLiteral("no application '%1'").arg(id));
+            return false;
+        }
+        appId = app->rec.id;
+        newName = name ? *name : app->rec.name;
+        newDescription = description ? *description : app->rec.description;
+        if (!checkApplicationFields(newName, newDescription, error))
+            return false;
+        // Names are unique per owner.
+        for (const auto &other : std::as_const(m_apps)) {
+            if (other.get() != app && !other->deleted() && other->rec.tenant == app->rec.tenant
+                && other->rec.owner.compare(app->rec.owner, Qt::CaseInsensitive) == 0
+                && other->rec.name.compare(newName, Qt::CaseInsensitive) == 0) {
+                const bool own = app->rec.owner.compare(who.user, Qt::CaseInsensitive) == 0;
+                *error = err(
+                    409, "conflict",
+                    own ? QStringLiteral("you already have an application named '%1'").arg(newName)
+                        : QStringLiteral("%1 already has an application named '%2'")
+                              .arg(app->rec.owner, newName),
+                    QStringLiteral("name"));
+                return false;
+            }
+        }
+    }
+    if (!m_store.updateApplication(appId, newName, newDescription)) {
+        *error = err(500, "server_error",
+                     QStringLiteral("cannot update the application: %1").arg(m_store.lastError()));
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    App *app = m_apps.value(appId).get();
+    app->rec.name = newName;
+    app->rec.description = newDescription;
+    *out = applicationJson(*app);
+    return true;
+}
+
+namespace {
+
+// A token's public id: the start of its hash (the token cannot be found from it).
+QString tokenId(const QByteArray &hash)
+{
+    return QString::fromLatin1(hash.left(8).toHex());
+}
+
+} // namespace
+
+bool Gateway::listTokens(const Principal &who, const QString &applicationId, QJsonArray *out,
+                         ServiceError *error)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const App *app = appByUuid(applicationId);
+    if (!app || !canSee(who, *app)) {
+        *error = err(404, "not_found", QStringLiteral("no application '%1'").arg(applicationId));
+        return false;
+    }
+    const int64_t t = now();
+    QList<const Token *> tokens;
+    for (const auto &tok : std::as_const(m_tokens)) {
+        if (tok->app.get() == app && tok->rec.expiresAt > t)
+            tokens << tok.get();
+    }
+    std::sort(tokens.begin(), tokens.end(), [](const Token *a, const Token *b) {
+        return a->rec.issuedAt != b->rec.issuedAt ? a->rec.issuedAt > b->rec.issuedAt
+                                                  : a->rec.hash < b->rec.hash;
+    });
+    for (const Token *tok : std::as_const(tokens)) {
+        QJsonObject o;
+        o.insert(QStringLiteral("id"), tokenId(tok->rec.hash));
+        o.insert(QStringLiteral("grantType"), tok->rec.grantType);
+        o.insert(QStringLiteral("user"), tok->rec.user);
+        o.insert(QStringLiteral("scopes"), QJsonArray::fromStringList(tok->rec.scopes));
+        o.insert(QStringLiteral("issuedAt"), isoTime(tok->rec.issuedAt));
+        o.insert(QStringLiteral("expiresAt"), isoTime(tok->rec.expiresAt));
+        o.insert(QStringLiteral("expiresIn"), double((tok->rec.expiresAt - t) / 1000));
+        out->append(o);
+    }
+    return true;
+}
+
+bool Gateway::issueApplicationToken(const Principal &who, const QString &applicationId,
+                                    qint64 validity, const QString &scope, QJsonObject *out,
+                                    ServiceError *error)
+{
+    const qint64 lifetime = validity == 0 ? m_config.tokenLifetime : validity;
+    if (lifetime < 1 || lifetime > m_config.tokenMaxLifetime) {
+        *error = err(400, "invalid_request",
+                     QStringLiteral("the validity must be between 1 and %1 seconds")
+                         .arg(m_config.tokenMaxLifetime),
+                     QStringLiteral("validity"));
+        return false;
+    }
+    App *app = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        app = appByUuid(applicationId);
+        if (!app || !canSee(who, *app)) {
+            *error =
+                err(404, "not_found", QStringLiteral("no application '%1'").arg(applicationId));
+            return false;
+        }
+    }
+    // As the client credentials grant: the token stands for the application, with its owner's
+    // roles for scopes.
+    QStringList roles;
+    const auto owner = m_users.constFind(app->rec.owner.toLower());
+    if (owner != m_users.constEnd())
+        roles = owner->first.roles;
+    QStringList granted;
+    if (!grantScopes(app->rec.tenant, roles, scope, &granted, error))
+        return false;
+    TokenGrant grant;
+    QByteArray hash;
+    if (!mintToken(app, QString(), granted, QStringLiteral("client_credentials"), lifetime, &grant,
+                   &hash, error))
+        return false;
+    out->insert(QStringLiteral("id"), tokenId(hash));
+    out->insert(QStringLiteral("applicationId"), applicationId);
+    out->insert(QStringLiteral("accessToken"), QString::fromLatin1(grant.accessToken));
+    out->insert(QStringLiteral("tokenType"), QStringLiteral("Bearer"));
+    out->insert(QStringLiteral("expiresIn"), double(grant.expiresIn));
+    out->insert(QStringLiteral("expiresAt"), isoTime(now() + grant.expiresIn * 1000));
+    out->insert(QStringLiteral("scopes"), QJsonArray::fromStringList(grant.scopes));
+    return true;
+}
+
+bool Gateway::revokeApplicationToken(const Principal &who, const QString &applicationId,
+                                     const QString &id, ServiceError *error)
+{
+    std::shared_ptr<Token> tok;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const App *app = appByUuid(applicationId);
+        if (!app || !canSee(who, *app)) {
+            *error =
+                err(404, "not_found", QStringLiteral("no application '%1'").arg(applicationId));
+            return false;
+        }
+        for (const auto &t : std::as_const(m_tokens)) {
+            if (t->app.get() == app && tokenId(t->rec.hash) == id)
+                tok = t;
+        }
+    }
+    if (!tok) {
+        *error =
+            err(404, "not_found", QStringLiteral("no live token '%1' of this application").arg(id));
+        return false;
+    }
+    const int64_t t = now();
+    m_store.revokeToken(tok->rec.hash, t);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    revokeTokenLocked(tok, t);
+    return true;
+}
+
+bool Gateway::changePolicy(const Principal &who, const QString &id, const QString &policyName,
+                           QJsonObject *out, ServiceError *error)
+{
+    Sub *sub = nullptr;
+    const ThrottlePolicy *p = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (const auto &entry : m_subs) {
+            Sub *s = entry.second.get();
+            if (s->rec.uuid == id && s->active() && s->app && canSee(who, *s->app))
+                sub = s;
+        }
+        if (!sub) {
+            *error = err(404, "not_found", QStringLiteral("no subscription '%1'").arg(id));
+            return false;
+        }
+        if (!sub->api) {
+            *error = err(409, "conflict",
+                         QStringLiteral("%1:%2 is not served by this deployment")
+                             .arg(sub->rec.api, sub->rec.apiVersion));
+            return false;
+        }
+        QStringList offered = sub->api->def.policies;
+        if (offered.isEmpty()) {
+            for (const ThrottlePolicy &tp : std::as_const(m_config.policies))
+                offered << tp.name;
+        }
+        p = policy(policyName);
+        if (!offered.contains(policyName) || !p) {
+            *error = err(
+                400, "invalid_request",
+                policyName.isEmpty()
+                    ? QStringLiteral("policy is required (offered: %1)").arg(offered.join(u", "))
+                    : QStringLiteral("%1 does not offer the policy '%2' (offered: %3)")
+                          .arg(sub->api->def.handle(), policyName, offered.join(u", ")),
+                QStringLiteral("policy"));
+            return false;
+        }
+    }
+    if (!m_store.updateSubscriptionPolicy(sub->rec.id, policyName)) {
+        *error = err(500, "server_error",
+                     QStringLiteral("cannot change the policy: %1").arg(m_store.lastError()));
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    sub->rec.policy = policyName;
+    sub->policy = *p; // the counters carry on: a window the new policy shares keeps its count
+    *out = subscriptionJson(*sub);
+    return true;
+}
+
+bool Gateway::applicationUsage(const Principal &who, const QString &applicationId, QJsonObject *out,
+                               ServiceError *error)
+{
+    QList<const Sub *> subs;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const App *app = appByUuid(applicationId);
+        if (!app || !canSee(who, *app)) {
+            *error =
+                err(404, "not_found", QStringLiteral("no application '%1'").arg(applicationId));
+            return false;
+        }
+        for (const Sub *s : m_subsByApp.value(app->rec.id))
+            subs << s;
+    }
+    flushCounters();
+    const QDate today = QDateTime::fromMSecsSinceEpoch(now(), QTimeZone::utc()).date();
+    const QString todayText = today.toString(Qt::ISODate);
+    const QDate first(today.year(), today.month(), 1);
+    QHash<qint64, std::pair<UsageRecord, UsageRecord>> sums; // subscription -> today, month
+    for (const UsageRecord &u : m_store.usage(first.toString(Qt::ISODate), todayText)) {
+        auto &s = sums[u.subscriptionId];
+        s.second.delivered += u.delivered;
+        s.second.throttled += u.throttled;
+        if (u.day == todayText) {
+            s.first.delivered += u.delivered;
+            s.first.throttled += u.throttled;
+        }
+    }
+    auto counts = [](const UsageRecord &u) {
+        QJsonObject o;
+        o.insert(QStringLiteral("delivered"), double(u.delivered));
+        o.insert(QStringLiteral("throttled"), double(u.throttled));
+        return o;
+    };
+    QJsonArray list;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (const Sub *s : std::as_const(subs)) {
+        const auto found = sums.constFind(s->rec.id);
+        if (!s->active() && found == sums.constEnd())
+            continue; // cancelled with nothing this month
+        QJsonObject o = subscriptionJson(*s);
+        o.insert(QStringLiteral("subscriptionId"), s->rec.uuid);
+        o.insert(QStringLiteral("today"),
+                 counts(found == sums.constEnd() ? UsageRecord{} : found->first));
+        o.insert(QStringLiteral("month"),
+                 counts(found == sums.constEnd() ? UsageRecord{} : found->second));
+        list.append(o);
+    }
+    out->insert(QStringLiteral("applicationId"), applicationId);
+    out->insert(QStringLiteral("day"), todayText);
+    out->insert(QStringLiteral("month"), today.toString(QStringLiteral("yyyy-MM")));
+    out->insert(QStringLiteral("subscriptions"), list);
+    return true;
+}
+
+namespace {
+
+// A word for a POSIX shell: as it is when it is made of safe characters, else single-quoted.
+QString shellWord(const QString &text)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_@%+=:,./~-]+$"));
+    if (safe.match(text).hasMatch())
+        return text;
+    QString quoted = text;
+    quoted.replace(u'\'', QLatin1String("'\\''"));
+    return u'\'' + quoted + u'\'';
+}
+
+} // namespace
+
+bool Gateway::topicConnection(const Principal &who, const QString &apiId, const QString &topic,
+                              const QString &channel, const QHash<QString, QString> &parameters,
+                              QJsonObject *out, ServiceError *error) const
+{
+    const Api *a = apiById(apiId);
+    if (!a || a->def.tenant != who.tenant) {
+        *error = err(404, "not_found",
+                     QStringLiteral("no API '%1' in tenant %2").arg(apiId, who.tenant));
+        return false;
+    }
+    QString name = topic;
+    const ChannelDefinition *def = nullptr;
+    if (name.isEmpty()) {
+        for (const ChannelDefinition &c : a->def.channels) {
+            if (c.name == channel)
+                def = &c;
+        }
+        if (!def) {
+            *error = err(
+                channel.isEmpty() ? 400 : 404, channel.isEmpty() ? "invalid_request" : "not_found",
+                channel.isEmpty()
+                    ? QStringLiteral("give a topic, or a channel and its parameters")
+                    : QStringLiteral("API %1 has no channel '%2'").arg(a->def.handle(), channel),
+                QStringLiteral("channel"));
+            return false;
+        }
+        QStringList values;
+        for (const QString &p : def->topic.parameters()) {
+            const QString v = parameters.value(p).trimmed();
+            if (v.isEmpty() || v.contains(u'/')) {
+                *error = err(400, "invalid_request",
+                             v.isEmpty() ? QStringLiteral("give a value for %1").arg(p)
+                                         : QStringLiteral("%1 cannot contain '/'").arg(p),
+                             p);
+                return false;
+            }
+            values << v;
+        }
+        name = def->topic.render(values);
+    }
+    QStringList values;
+    const ChannelDefinition *matched = nullptr;
+    for (const ChannelDefinition &c : a->def.channels) {
+        if (!matched && c.topic.match(name, &values))
+            matched = &c;
+    }
+    if (!matched || name.contains(u'/') || (def && matched != def)) {
+        *error = err(404, "not_found",
+                     QStringLiteral("API %1 has no topic '%2'").arg(a->def.handle(), name),
+                     QStringLiteral("topic"));
+        return false;
+    }
+    const QString path =
+        a->def.basePath() + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(name)) + u'/';
+    const QString host = m_config.publicHost;
+    QJsonObject urls, commands;
+    const QString header = QStringLiteral(" -H \"Authorization: Bearer $TOKEN\"");
+    if (wsPort()) {
+        const QString url = QStringLiteral("ws://%1:%2%3").arg(host).arg(wsPort()).arg(path);
+        urls.insert(QStringLiteral("ws"), url);
+        commands.insert(QStringLiteral("ws"),
+                        QString(QStringLiteral("wscat -c ") + shellWord(url) + header));
+    }
+    if (wssPort()) {
+        const QString url = QStringLiteral("wss://%1:%2%3").arg(host).arg(wssPort()).arg(path);
+        urls.insert(QStringLiteral("wss"), url);
+        // A self-signed certificate made here: wscat must be told to trust it.
+        const bool selfSigned = m_config.certificate.isEmpty() && !m_certificatePath.isEmpty();
+        commands.insert(
+            QStringLiteral("wss"),
+            QString(QStringLiteral("wscat ")
+                    + (selfSigned ? QStringLiteral("--ca ") + shellWord(m_certificatePath) + u' '
+                                  : QString())
+                    + QStringLiteral("-c ") + shellWord(url) + header));
+    }
+    out->insert(QStringLiteral("api"), a->def.handle());
+    out->insert(QStringLiteral("channel"), matched->name);
+    out->insert(QStringLiteral("topic"), name);
+    out->insert(QStringLiteral("urls"), urls);
+    out->insert(QStringLiteral("commands"), commands);
+    out->insert(QStringLiteral("tokenPlaceholder"), QStringLiteral("$TOKEN"));
+    return true;
+}
+
+QJsonArray Gateway::listTenants() const
+{
+    QStringList domains;
+    for (const TenantConfig &t : m_config.tenants)
+        domains << t.domain;
+    QHash<QString, int> apis;
+    for (const auto &api : m_apis) {
+        ++apis[api->def.tenant];
+        if (!domains.contains(api->def.tenant))
+            domains << api->def.tenant;
+    }
+    QJsonArray list;
+    for (const QString &d : std::as_const(domains)) {
+        QJsonObject o;
+        o.insert(QStringLiteral("domain"), d);
+        o.insert(QStringLiteral("apis"), apis.value(d));
+        o.insert(QStringLiteral("portal"), QStringLiteral("/t/%1/devportal/").arg(d));
+        list.append(o);
+    }
+    return list;
 }
 
 } // namespace Rivulet::Gateway

@@ -188,6 +188,13 @@ bool Gateway::start(const std::vector<Runtime::AppRuntime *> &apps, QString *err
         return false;
     }
     m_loginSalt = Credentials::randomToken(16);
+    SignInGuard::Limits limits;
+    limits.maxUserFailures = m_config.signInMaxFailures;
+    limits.maxAddressFailures = m_config.signInMaxAddressFailures;
+    limits.windowMs = m_config.signInWindow * 1000;
+    limits.lockoutMs = m_config.signInLockout * 1000;
+    m_signInGuard.setLimits(limits);
+    m_portalSessions.setLimits(m_config.sessionLifetime * 1000, m_config.sessionIdleTimeout * 1000);
     for (const TenantConfig &t : std::as_const(m_config.tenants)) {
         for (const UserConfig &u : t.users)
             m_users.insert(u.name.toLower(), {u, t.domain});
@@ -857,6 +864,7 @@ void Gateway::expireSessions()
                     ++it;
             }
         }
+        m_portalSessions.purge(t);
         if (t - m_lastStorePurge >= 3600 * 1000) {
             m_store.purgeTokens(t - 7 * kDayMs);
             m_lastStorePurge = t;

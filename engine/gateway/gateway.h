@@ -5,6 +5,8 @@
 #include "deploymentconfig.h"
 #include "keystore.h"
 #include "policy.h"
+#include "portalsessions.h"
+#include "signinguard.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -66,6 +68,7 @@ struct ServiceError
     QByteArray code;
     QString message;
     QString field;
+    qint64 retryAfter = 0; // seconds, for 423 and 429 (a Retry-After header)
 };
 
 struct TokenGrant
@@ -130,13 +133,20 @@ public:
     void expireSessions();
 
     // ---- Users, clients and tokens (Qt thread) ----------------------------------------------
+    // Checks a password, without rate limits (signIn adds them).
     std::optional<Principal> authenticateUser(const QString &name, const QByteArray &password);
+    // A password sign-in from a client address ("" when unknown), rate limited per user and per
+    // address (SignInGuard): a locked user gets 423 account_locked, a refused address 429
+    // too_many_attempts, both with retryAfter; a wrong password 401 invalid_credentials.
+    std::optional<Principal> signIn(const QString &name, const QByteArray &password,
+                                    const QString &address, ServiceError *error);
     // A password-grant access token stands for its user.
     std::optional<Principal> principalOfToken(const QByteArray &token);
     // RFC 6749 section 4.4 (client_credentials) and 4.3 (password).
     bool issueToken(const QString &clientId, const QByteArray &clientSecret,
                     const QString &grantType, const QString &username, const QByteArray &password,
-                    const QString &scope, TokenGrant *grant, ServiceError *error);
+                    const QString &scope, TokenGrant *grant, ServiceError *error,
+                    const QString &address = {});
     // RFC 7009: revokes the token when it belongs to the client; ends its connections.
     bool revokeToken(const QString &clientId, const QByteArray &clientSecret,
                      const QByteArray &token, ServiceError *error);
@@ -153,9 +163,22 @@ public:
     bool createApplication(const Principal &who, const QString &name, const QString &description,
                            QJsonObject *out, ServiceError *error);
     bool deleteApplication(const Principal &who, const QString &id, ServiceError *error);
+    // Renames an application and/or changes its description (null: unchanged).
+    bool updateApplication(const Principal &who, const QString &id, const QString *name,
+                           const QString *description, QJsonObject *out, ServiceError *error);
     // New client secret (the old one stops working); the client id stays.
     bool generateKeys(const Principal &who, const QString &id, QJsonObject *out,
                       ServiceError *error);
+    // An application's live access tokens (never the tokens themselves: an id, times, scopes).
+    bool listTokens(const Principal &who, const QString &applicationId, QJsonArray *out,
+                    ServiceError *error);
+    // A client-credentials token for an application its owner (or an admin) manages, valid for
+    // `validity` seconds (0: tokens.lifetime; at most tokens.maxLifetime).
+    bool issueApplicationToken(const Principal &who, const QString &applicationId, qint64 validity,
+                               const QString &scope, QJsonObject *out, ServiceError *error);
+    // Revokes one of them by its id; its connections are closed (4401).
+    bool revokeApplicationToken(const Principal &who, const QString &applicationId,
+                                const QString &tokenId, ServiceError *error);
     bool listSubscriptions(const Principal &who, const QString &applicationId, QJsonArray *out,
                            ServiceError *error);
     bool subscribe(const Principal &who, const QString &applicationId, const QString &apiId,
@@ -163,6 +186,24 @@ public:
     bool subscription(const Principal &who, const QString &id, QJsonObject *out,
                       ServiceError *error);
     bool unsubscribe(const Principal &who, const QString &id, ServiceError *error);
+    // Moves a subscription to another policy the API offers; its counters carry on.
+    bool changePolicy(const Principal &who, const QString &id, const QString &policy,
+                      QJsonObject *out, ServiceError *error);
+    // An application's events per subscription, delivered and throttled, today and this month
+    // (UTC), for the portal's chart.
+    bool applicationUsage(const Principal &who, const QString &applicationId, QJsonObject *out,
+                          ServiceError *error);
+    // How to connect to a topic of an API: its ws and wss URLs and the wscat commands, with
+    // $TOKEN for the access token. The topic is given whole, or as a channel and its
+    // parameters' values.
+    bool topicConnection(const Principal &who, const QString &apiId, const QString &topic,
+                         const QString &channel, const QHash<QString, QString> &parameters,
+                         QJsonObject *out, ServiceError *error) const;
+    // The tenants, for the portal's tenant picker (public): domain and number of APIs.
+    QJsonArray listTenants() const;
+
+    // ---- The developer portal's sessions (Qt thread) ----------------------------------------
+    PortalSessions &portalSessions() { return m_portalSessions; }
     // Billable usage per subscription and period ("month" or "day") between two days
     // (YYYY-MM-DD, inclusive, empty: open), for the caller's applications (a tenant admin: the
     // tenant's). Format "json" or "csv".
@@ -211,6 +252,12 @@ private:
     QJsonObject apiJson(const Api &api) const;
     App *authenticateClient(const QString &clientId, const QByteArray &secret);
     void flushCountersLocked(QList<QuotaRecord> *quotas, QList<UsageRecord> *usage);
+    bool grantScopes(const QString &tenant, const QStringList &roles, const QString &scope,
+                     QStringList *granted, ServiceError *error) const;
+    bool mintToken(App *app, const QString &user, const QStringList &scopes,
+                   const QString &grantType, qint64 lifetime, TokenGrant *grant, QByteArray *hash,
+                   ServiceError *error);
+    void revokeTokenLocked(const std::shared_ptr<Token> &token, int64_t at);
 
     DeploymentConfig m_config;
     Io::IoContext &m_context;
@@ -256,6 +303,8 @@ private:
     QHash<QString, CachedLogin> m_loginCache;
     QByteArray m_loginSalt;
     QHash<QString, std::pair<UserConfig, QString>> m_users; // lower-case name -> user, tenant
+    SignInGuard m_signInGuard;
+    PortalSessions m_portalSessions;
 };
 
 } // namespace Rivulet::Gateway

@@ -1,6 +1,8 @@
 #include "gatewayhttp.h"
 
 #include "gateway.h"
+#include "credentials.h"
+#include "gatewayhttp_p.h"
 
 #include "engine/io/httplistener.h"
 
@@ -18,58 +20,15 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <cmath>
+
 namespace Rivulet::Gateway {
+
+using namespace Http;
 
 namespace {
 
 using Method = QHttpServerRequest::Method;
-
-QByteArray header(const QHttpServerRequest &r, const char *name)
-{
-    for (const auto &h : r.headers()) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return {};
-}
-
-QByteArray errorBody(const QByteArray &code, const QString &message, const QString &field = {})
-{
-    QJsonObject o;
-    o.insert(QStringLiteral("error"), QString::fromLatin1(code));
-    o.insert(QStringLiteral("message"), message);
-    if (!field.isEmpty())
-        o.insert(QStringLiteral("field"), field);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-void respond(QHttpServerResponder &responder, int status, const QByteArray &body,
-             const QByteArray &contentType,
-             const QList<QPair<QByteArray, QByteArray>> &headers = {})
-{
-    responder.writeStatusLine(QHttpServerResponder::StatusCode(status));
-    responder.writeHeader("Content-Type", contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    responder.writeHeader("Cache-Control", "no-store");
-    responder.writeHeader("X-Content-Type-Options", "nosniff");
-    for (const auto &h : headers)
-        responder.writeHeader(h.first, h.second);
-    responder.writeBody(body);
-}
-
-void respondJson(QHttpServerResponder &responder, int status, const QJsonValue &value,
-                 const QList<QPair<QByteArray, QByteArray>> &headers = {})
-{
-    const QByteArray body = value.isArray()
-                                ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    respond(responder, status, body, "application/json", headers);
-}
-
-void respondError(QHttpServerResponder &responder, const ServiceError &e)
-{
-    respond(responder, e.status, errorBody(e.code, e.message, e.field), "application/json");
-}
 
 // application/x-www-form-urlencoded, with '+' as a space.
 QUrlQuery formBody(const QByteArray &body)
@@ -249,6 +208,11 @@ void GatewayHttp::attachHttp(Io::HttpListener *listener)
                  << listener->addRoute(QStringLiteral("/api/v1/*"), h)
                  << listener->addRoute(QStringLiteral("/api/v1"), h)
                  << listener->addRoute(QStringLiteral("/metrics"), h);
+    if (m_gateway.config().portalEnabled) {
+        m_httpRoutes << listener->addRoute(QStringLiteral("/devportal"), h)
+                     << listener->addRoute(QStringLiteral("/devportal/*"), h)
+                     << listener->addRoute(QStringLiteral("/t/*"), h);
+    }
 }
 
 void GatewayHttp::handle(const QHttpServerRequest &request, QHttpServerResponder &responder,
@@ -287,6 +251,28 @@ void GatewayHttp::handle(const QHttpServerRequest &request, QHttpServerResponder
             p = QUrl::fromPercentEncoding(p.toUtf8());
         rest(request, responder, parts, secure);
         return;
+    }
+    // The developer portal: /devportal/..., /t/{tenant}/devportal/...
+    if (m_gateway.config().portalEnabled) {
+        QString tenant, rest = path;
+        if (path.startsWith(QLatin1String("/t/"))) {
+            const qsizetype slash = path.indexOf(u'/', 3);
+            tenant = path.mid(3, slash < 0 ? -1 : slash - 3).toLower(); // decoded already
+            rest = slash < 0 || tenant.isEmpty() ? QString() : path.mid(slash);
+        }
+        if (rest == QLatin1String("/devportal")) {
+            if (!only(Method::Get))
+                return;
+            // Encoded as it came: nothing decoded from the path goes into a header.
+            const QByteArray location = request.url().path(QUrl::FullyEncoded).toUtf8() + '/';
+            respond(responder, 301, QByteArray(), "text/plain", {{"Location", location}});
+            return;
+        }
+        if (rest.startsWith(QLatin1String("/devportal/"))) {
+            if (only(Method::Get))
+                portal(request, responder, tenant, rest.mid(11));
+            return;
+        }
     }
     respond(responder, 404,
             errorBody("not_found", QStringLiteral("nothing is served at %1").arg(path)),
@@ -347,7 +333,8 @@ void GatewayHttp::token(const QHttpServerRequest &request, QHttpServerResponder 
     ServiceError e;
     if (!m_gateway.issueToken(clientId, secret, formValue(form, "grant_type"),
                               formValue(form, "username"), formValue(form, "password").toUtf8(),
-                              formValue(form, "scope"), &grant, &e)) {
+                              formValue(form, "scope"), &grant, &e,
+                              request.remoteAddress().toString())) {
         fail(e, basic);
         return;
     }
@@ -397,11 +384,45 @@ void GatewayHttp::revoke(const QHttpServerRequest &request, QHttpServerResponder
 // ---- the developer REST API -----------------------------------------------------------------
 
 std::optional<Principal> GatewayHttp::caller(const QHttpServerRequest &request,
-                                             QHttpServerResponder &responder)
+                                             QHttpServerResponder &responder, bool secure)
 {
     const QByteArray authorization = header(request, "Authorization");
+    // A browser session: the portal's cookie, and its CSRF token on every change.
+    const QByteArray cookie =
+        authorization.isEmpty() ? sessionCookie(request, secure) : QByteArray();
+    if (!cookie.isEmpty()) {
+        PortalSessions::Session s;
+        const auto found = m_gateway.portalSessions().find(cookie, m_gateway.now(), &s);
+        if (found == PortalSessions::Lookup::Found) {
+            const Method m = request.method();
+            const bool changes = m != Method::Get && m != Method::Head && m != Method::Options;
+            if (changes
+                && !Credentials::constantTimeEquals(header(request, "X-CSRF-Token"), s.csrfToken)) {
+                respond(responder, 403,
+                        errorBody("csrf_failed",
+                                  QStringLiteral("this change lacks the session's X-CSRF-Token "
+                                                 "header (reload the portal and try again)")),
+                        "application/json");
+                return std::nullopt;
+            }
+            return Principal{s.user, s.tenant, s.roles};
+        }
+        const QByteArray clear = sessionCookieName(secure)
+                                 + "=; Path=/api/v1; Max-Age=0; HttpOnly; SameSite=Strict"
+                                 + (secure ? "; Secure" : "");
+        respond(responder, 401,
+                found == PortalSessions::Lookup::Expired
+                    ? errorBody("session_expired",
+                                QStringLiteral("your session expired: sign in again"))
+                    : errorBody("unauthorized",
+                                QStringLiteral("you are not signed in (the session ended): sign "
+                                               "in again")),
+                "application/json", {{"Set-Cookie", clear}});
+        return std::nullopt;
+    }
     std::optional<Principal> who;
     QString problem;
+    ServiceError e;
     if (authorization.isEmpty()) {
         problem = QStringLiteral("sign in: HTTP Basic with your user name and password, or a "
                                  "Bearer token from the password grant");
@@ -413,14 +434,20 @@ std::optional<Principal> GatewayHttp::caller(const QHttpServerRequest &request,
     } else {
         QString user;
         QByteArray password;
-        if (!basicCredentials(authorization, &user, &password, false))
+        if (!basicCredentials(authorization, &user, &password, false)) {
             problem = QStringLiteral("malformed Authorization header");
-        else if (!(who = m_gateway.authenticateUser(user, password)))
-            problem = QStringLiteral("wrong user name or password");
+        } else if (!(who = m_gateway.signIn(user, password, request.remoteAddress().toString(),
+                                            &e))) {
+            if (e.status != 401) {
+                respondError(responder, e); // a locked account, a refused address
+                return std::nullopt;
+            }
+            problem = e.message;
+        }
     }
     if (who)
         return who;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    Headers headers;
     // Scripts ask not to get the browser's own sign-in box.
     if (header(request, "X-Requested-With").isEmpty())
         headers.append(qMakePair(QByteArray("WWW-Authenticate"),
@@ -442,7 +469,19 @@ void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &
                     "application/json", {{"Allow", "GET"}});
         return;
     }
-    const std::optional<Principal> who = caller(request, responder);
+    // Public: the tenants, for the portal's tenant picker.
+    if (top == QLatin1String("tenants") && path.size() == 1) {
+        if (method == Method::Get)
+            return respondJson(responder, 200, m_gateway.listTenants());
+        return respond(responder, 405, errorBody("method_not_allowed", QStringLiteral("use GET")),
+                       "application/json", {{"Allow", "GET"}});
+    }
+    // No change is taken from a page of another origin, however it signs in.
+    if (method != Method::Get && method != Method::Head && !sameOrigin(request, responder, secure))
+        return;
+    if (top == QLatin1String("session") && path.size() == 1)
+        return session(request, responder, secure);
+    const std::optional<Principal> who = caller(request, responder, secure);
     if (!who)
         return;
     auto methodNotAllowed = [&](const char *allowed) {
@@ -501,6 +540,15 @@ void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &
         if (path.size() == 1)
             return respondJson(responder, 200, m_gateway.listApis(*who));
         QJsonObject out;
+        if (path.size() == 3 && path[2] == QLatin1String("connect")) {
+            QHash<QString, QString> parameters;
+            for (const auto &item : query.queryItems(QUrl::FullyDecoded))
+                parameters.insert(item.first, item.second);
+            if (m_gateway.topicConnection(*who, path[1], q("topic"), q("channel"), parameters, &out,
+                                          &e))
+                return respondJson(responder, 200, out);
+            return respondError(responder, e);
+        }
         if (path.size() == 2 && m_gateway.api(*who, path[1], &out, &e))
             return respondJson(responder, 200, out);
         if (path.size() == 3 && path[2] == QLatin1String("asyncapi")
@@ -541,7 +589,62 @@ void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &
                     return respond(responder, 204, QByteArray(), "application/json");
                 return respondError(responder, e);
             }
-            return methodNotAllowed("GET, DELETE");
+            if (method == Method::Patch) {
+                QString name, description;
+                if (!readBody() || !field("name", &name) || !field("description", &description))
+                    return;
+                const bool hasName = body.contains(QLatin1String("name"));
+                const bool hasDescription = body.contains(QLatin1String("description"));
+                if (m_gateway.updateApplication(*who, path[1], hasName ? &name : nullptr,
+                                                hasDescription ? &description : nullptr, &out, &e))
+                    return respondJson(responder, 200, out);
+                return respondError(responder, e);
+            }
+            return methodNotAllowed("GET, PATCH, DELETE");
+        }
+        if (path.size() == 3 && path[2] == QLatin1String("tokens")) {
+            if (method == Method::Get) {
+                QJsonArray out;
+                if (m_gateway.listTokens(*who, path[1], &out, &e))
+                    return respondJson(responder, 200, out);
+                return respondError(responder, e);
+            }
+            if (method != Method::Post)
+                return methodNotAllowed("GET, POST");
+            if (!readBody())
+                return;
+            QString scope;
+            const QJsonValue validity = body.value(QStringLiteral("validity"));
+            if (!validity.isUndefined() && !validity.isNull()
+                && (!validity.isDouble() || validity.toDouble() != std::floor(validity.toDouble())
+                    || validity.toDouble() < 1 || validity.toDouble() > 1e12))
+                return respondError(responder,
+                                    ServiceError{400, "invalid_request",
+                                                 QStringLiteral("validity must be a whole number "
+                                                                "of seconds"),
+                                                 QStringLiteral("validity")});
+            if (!field("scope", &scope))
+                return;
+            QJsonObject out;
+            if (m_gateway.issueApplicationToken(*who, path[1], qint64(validity.toDouble()), scope,
+                                                &out, &e))
+                return respondJson(responder, 201, out);
+            return respondError(responder, e);
+        }
+        if (path.size() == 4 && path[2] == QLatin1String("tokens")) {
+            if (method != Method::Delete)
+                return methodNotAllowed("DELETE");
+            if (m_gateway.revokeApplicationToken(*who, path[1], path[3], &e))
+                return respond(responder, 204, QByteArray(), "application/json");
+            return respondError(responder, e);
+        }
+        if (path.size() == 3 && path[2] == QLatin1String("usage")) {
+            if (method != Method::Get)
+                return methodNotAllowed("GET");
+            QJsonObject out;
+            if (m_gateway.applicationUsage(*who, path[1], &out, &e))
+                return respondJson(responder, 200, out);
+            return respondError(responder, e);
         }
         if (path.size() == 3 && path[2] == QLatin1String("keys")) {
             if (method != Method::Post)
@@ -583,7 +686,15 @@ void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &
                     return respond(responder, 204, QByteArray(), "application/json");
                 return respondError(responder, e);
             }
-            return methodNotAllowed("GET, DELETE");
+            if (method == Method::Patch) {
+                QString policy;
+                if (!readBody() || !field("policy", &policy))
+                    return;
+                if (m_gateway.changePolicy(*who, path[1], policy, &out, &e))
+                    return respondJson(responder, 200, out);
+                return respondError(responder, e);
+            }
+            return methodNotAllowed("GET, PATCH, DELETE");
         }
     }
     if (top == QLatin1String("usage") && path.size() == 1) {
@@ -616,7 +727,7 @@ void GatewayHttp::metrics(const QHttpServerRequest &request, QHttpServerResponde
     // /metrics endpoints. Over https, analytics are for a tenant's admins.
     AnalyticsSnapshot snapshot = m_gateway.analytics();
     if (secure) {
-        const std::optional<Principal> who = caller(request, responder);
+        const std::optional<Principal> who = caller(request, responder, secure);
         if (!who)
             return;
         if (!who->isAdmin()) {

@@ -249,6 +249,12 @@ bool KeyStore::updateApplicationSecret(qint64 id, const QByteArray &secretHash)
                 {QString::fromLatin1(secretHash), id});
 }
 
+bool KeyStore::updateApplication(qint64 id, const QString &name, const QString &description)
+{
+    return exec(QStringLiteral("UPDATE applications SET name = ?, description = ? WHERE id = ?"),
+                {text(name), text(description), id});
+}
+
 bool KeyStore::deleteApplication(qint64 id, qint64 at)
 {
     return exec(QStringLiteral("UPDATE applications SET deleted_at = ? WHERE id = ?"), {at, id});
@@ -305,6 +311,11 @@ bool KeyStore::insertSubscription(SubscriptionRecord *sub)
 bool KeyStore::cancelSubscription(qint64 id, qint64 at)
 {
     return exec(QStringLiteral("UPDATE subscriptions SET cancelled_at = ? WHERE id = ?"), {at, id});
+}
+
+bool KeyStore::updateSubscriptionPolicy(qint64 id, const QString &policy)
+{
+    return exec(QStringLiteral("UPDATE subscriptions SET policy = ? WHERE id = ?"), {policy, id});
 }
 
 QList<SubscriptionRecord> KeyStore::subscriptions(bool includeCancelled)

@@ -88,11 +88,13 @@ public:
 
     bool insertApplication(ApplicationRecord *app);
     bool updateApplicationSecret(qint64 id, const QByteArray &secretHash);
+    bool updateApplication(qint64 id, const QString &name, const QString &description);
     bool deleteApplication(qint64 id, qint64 at);
     QList<ApplicationRecord> applications(bool includeDeleted = false);
 
     bool insertSubscription(SubscriptionRecord *sub);
     bool cancelSubscription(qint64 id, qint64 at);
+    bool updateSubscriptionPolicy(qint64 id, const QString &policy);
     QList<SubscriptionRecord> subscriptions(bool includeCancelled = false);
 
     bool insertToken(const TokenRecord &token);

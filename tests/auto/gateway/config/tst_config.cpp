@@ -33,6 +33,13 @@ void tst_Config::emptyFileIsAllDefaults()
     QCOMPARE(c.http.port, quint16(9763));
     QCOMPARE(c.http.host, QStringLiteral("localhost"));
     QCOMPARE(c.tokenLifetime, 3600);
+    QCOMPARE(c.tokenMaxLifetime, 7 * 86400);
+    QVERIFY(c.portalEnabled);
+    QCOMPARE(c.sessionLifetime, 8 * 3600);
+    QCOMPARE(c.sessionIdleTimeout, 30 * 60);
+    QCOMPARE(c.signInMaxFailures, 5);
+    QCOMPARE(c.signInMaxAddressFailures, 20);
+    QCOMPARE(c.signInLockout, 15 * 60);
     QVERIFY(c.policy(QStringLiteral("AsyncGold")));
     QCOMPARE(c.policy(QStringLiteral("AsyncGold"))->count, 50000);
     QCOMPARE(c.policy(QStringLiteral("AsyncSilver"))->count, 25000);
@@ -63,27 +70,31 @@ void tst_Config::sampleDeploymentLoads()
 
 void tst_Config::fieldsAreRead()
 {
-    const QByteArray yaml = "listeners:\n"
-                            "  ws: {port: 0, host: 127.0.0.1}\n"
-                            "  wss: {enabled: false}\n"
-                            "keyStore: {path: store/keys.db}\n"
-                            "tokens: {lifetime: 15m}\n"
-                            "gateway: {handshakeTimeout: 2s, maxHeaderBytes: 4096}\n"
-                            "tenants:\n"
-                            "  - domain: Quantis.COM\n"
-                            "    users:\n"
-                            "      - name: bob@quantis.com\n"
-                            "        passwordHash: \""
-                            + kHash
-                            + "\"\n"
-                              "        roles: subscriber\n"
-                              "policies:\n"
-                              "  - name: AsyncGold\n"
-                              "    count: 10\n"
-                              "    timeUnit: hours\n"
-                              "    onQuota: drop\n"
-                              "  - name: Metered\n"
-                              "    price: {amount: 0.5, perEvents: 100, freeEvents: 5}\n";
+    const QByteArray yaml =
+        "listeners:\n"
+        "  ws: {port: 0, host: 127.0.0.1}\n"
+        "  wss: {enabled: false}\n"
+        "keyStore: {path: store/keys.db}\n"
+        "tokens: {lifetime: 15m, maxLifetime: 2d}\n"
+        "portal: {enabled: false, sessionLifetime: 1h, sessionIdleTimeout: 5m}\n"
+        "signIn: {maxFailures: 3, maxAddressFailures: 9, window: 1m, "
+        "lockout: 2m}\n"
+        "gateway: {handshakeTimeout: 2s, maxHeaderBytes: 4096}\n"
+        "tenants:\n"
+        "  - domain: Quantis.COM\n"
+        "    users:\n"
+        "      - name: bob@quantis.com\n"
+        "        passwordHash: \""
+        + kHash
+        + "\"\n"
+          "        roles: subscriber\n"
+          "policies:\n"
+          "  - name: AsyncGold\n"
+          "    count: 10\n"
+          "    timeUnit: hours\n"
+          "    onQuota: drop\n"
+          "  - name: Metered\n"
+          "    price: {amount: 0.5, perEvents: 100, freeEvents: 5}\n";
     DeploymentConfig c;
     QString error;
     QVERIFY2(parseDeploymentConfig(yaml, QStringLiteral("/srv/x/rivulet.yaml"), &c, &error),
@@ -93,6 +104,14 @@ void tst_Config::fieldsAreRead()
     QVERIFY(!c.wss.enabled);
     QCOMPARE(c.keyStorePath, QStringLiteral("/srv/x/store/keys.db"));
     QCOMPARE(c.tokenLifetime, 900);
+    QCOMPARE(c.tokenMaxLifetime, 2 * 86400);
+    QVERIFY(!c.portalEnabled);
+    QCOMPARE(c.sessionLifetime, 3600);
+    QCOMPARE(c.sessionIdleTimeout, 300);
+    QCOMPARE(c.signInMaxFailures, 3);
+    QCOMPARE(c.signInMaxAddressFailures, 9);
+    QCOMPARE(c.signInWindow, 60);
+    QCOMPARE(c.signInLockout, 120);
     QCOMPARE(c.handshakeTimeoutMs, 2000);
     QCOMPARE(c.tenants[0].domain, QStringLiteral("quantis.com"));
     QCOMPARE(c.tenants[0].users[0].roles, QStringList{QStringLiteral("subscriber")});
@@ -175,6 +194,17 @@ void tst_Config::errorsNameFileLineAndField_data()
     QTest::newRow("duration") << QByteArray("tokens:\n  lifetime: soon\n")
                               << QStringLiteral(
                                      "r.yaml:2: tokens.lifetime: must be a duration in seconds");
+    QTest::newRow("max lifetime below lifetime")
+        << QByteArray("tokens:\n  lifetime: 2h\n  maxLifetime: 1h\n")
+        << QStringLiteral(
+               "r.yaml:3: tokens.maxLifetime: must be at least tokens.lifetime (7200 s)");
+    QTest::newRow("misspelt portal field")
+        << QByteArray("portal:\n  sessionLifetim: 1h\n")
+        << QStringLiteral("r.yaml:2: portal.sessionLifetim: unknown field (expected one of: "
+                          "enabled, sessionLifetime, sessionIdleTimeout)");
+    QTest::newRow("no sign-in at all")
+        << QByteArray("signIn: {maxFailures: 0}\n")
+        << QStringLiteral("r.yaml:1: signIn.maxFailures: must be a whole number from 1");
     QTest::newRow("only a certificate")
         << QByteArray("tls:\n  certificate: c.pem\n")
         << QStringLiteral("r.yaml:2: tls: give both certificate and key");
