@@ -3,12 +3,16 @@
 # authenticated subscribers on many topics, beside the raw websocket-server sink, with the same
 # load client (../shared/fanout-kit/fanout-c), and authenticated handshakes per second.
 #
-#   bench/gateway/run-bench.sh [--subscribers 1000] [--topics 100] [--rate 50] [--duration 10]
-#                              [--handshakes 2000] [--pin] [--only raw|gateway|handshakes]
+#   bench/gateway/run-bench.sh [--subscribers 1000] [--topics 100] [--rate 50[,100,...]]
+#                              [--duration 10] [--handshakes 2000] [--pin]
+#                              [--only raw|gateway|handshakes]
 #
 # --rate is the events per second each subscriber receives: the raw sink gets RATE events/s
 # (each to every client), the gateway RATE x TOPICS events/s (each to one topic's subscribers),
-# so both deliver SUBSCRIBERS x RATE events/s when they keep up. Subscribers are split into one
+# so both deliver SUBSCRIBERS x RATE events/s when they keep up. A list of rates measures each
+# (the raw sink at every rate, then the gateway at every rate) and ends with a line per rate
+# comparing the two: what the gateway delivered as a share of the raw sink, and the server's
+# CPU per delivery of each. Subscribers are split into one
 # load-client process per topic (the client connects all its connections to one URL); one more
 # process feeds the events (POST to the app's http source). --pin puts the server on CPU 0 and
 # the clients on CPU 1. Needs a build with the rivulet binary (build/bin/rivulet) and node.
@@ -18,12 +22,12 @@ root=$(cd "$here/../.." && pwd)
 RIVULET=${RIVULET:-$root/build/bin/rivulet}
 KIT=${KIT:-$root/../shared/fanout-kit}
 KIT_OUT=${KIT_OUT:-/tmp/fanout-kit}
-SUBSCRIBERS=1000 TOPICS=100 RATE=50 DURATION=10 WARMUP=2 HANDSHAKES=2000 PIN=0 ONLY=
+SUBSCRIBERS=1000 TOPICS=100 RATES=50 RATE=50 DURATION=10 WARMUP=2 HANDSHAKES=2000 PIN=0 ONLY=
 while (($#)); do
     case $1 in
     --subscribers) SUBSCRIBERS=$2; shift 2 ;;
     --topics) TOPICS=$2; shift 2 ;;
-    --rate) RATE=$2; shift 2 ;;
+    --rate) RATES=${2//,/ }; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --handshakes) HANDSHAKES=$2; shift 2 ;;
     --pin) PIN=1; shift ;;
@@ -108,7 +112,9 @@ measure() { # measure LABEL FEED_RATE AUTH URL...
             delivered_ratio: Math.round(received / Number(seconds) / (Number(subscribers) * Number(rate)) * 1000) / 1000,
             p50_ms_median: p50s[Math.floor(p50s.length / 2)], p99_ms_median: p99s[Math.floor(p99s.length / 2)],
             p99_ms_max: p99s[p99s.length - 1],
-            server_cpu_pct: feeder.server_cpu_pct, server_rss_kb: feeder.server_rss_kb_end,
+            server_cpu_pct: feeder.server_cpu_pct,
+            server_cpu_us_per_delivery: Math.round(feeder.server_cpu_pct * 10000 / Math.max(1, received / Number(seconds)) * 100) / 100,
+            server_rss_kb: feeder.server_rss_kb_end,
             feed: feeder.feed }));' "$label" "$WORK" "$i" "$DURATION" "$SUBSCRIBERS" "$RATE"
 }
 
@@ -116,7 +122,9 @@ if [[ -z $ONLY || $ONLY == raw ]]; then
     start_server "$WORK/raw.siddhi"
     urls=()
     for ((t = 0; t < TOPICS; t++)); do urls+=("ws://127.0.0.1:$RAW_PORT/"); done
-    measure raw-sink "$RATE" "" "${urls[@]}"
+    for RATE in $RATES; do
+        measure raw-sink "$RATE" "" "${urls[@]}" | tee -a "$WORK/results.jsonl"
+    done
     stop_server
 fi
 
@@ -134,7 +142,9 @@ if [[ -z $ONLY || $ONLY != raw ]]; then
     if [[ -z $ONLY || $ONLY == gateway ]]; then
         urls=()
         for ((t = 0; t < TOPICS; t++)); do urls+=("ws://127.0.0.1:$WS_PORT/bench/1.0.0/train-$t"); done
-        measure gateway "$((RATE * TOPICS))" "Bearer $token" "${urls[@]}"
+        for RATE in $RATES; do
+            measure gateway "$((RATE * TOPICS))" "Bearer $token" "${urls[@]}" | tee -a "$WORK/results.jsonl"
+        done
     fi
     if [[ -z $ONLY || $ONLY == handshakes ]]; then
         # Authenticated handshakes: the load client's connect phase (100 in flight).
@@ -164,3 +174,17 @@ if [[ -z $ONLY || $ONLY != raw ]]; then
         stop_server
     fi
 fi
+
+# The gateway beside the raw sink at each rate (when both were measured).
+if [[ -s $WORK/results.jsonl ]]; then node -e '
+    const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+    for (const g of rows.filter(r => r.mode === "gateway")) {
+        const r = rows.find(x => x.mode === "raw-sink" && x.rate_per_subscriber === g.rate_per_subscriber);
+        if (!r) continue;
+        console.log(JSON.stringify({ mode: "gateway vs raw sink", rate_per_subscriber: g.rate_per_subscriber,
+            deliveries_per_s: [g.deliveries_per_s, r.deliveries_per_s],
+            delivered_ratio: [g.delivered_ratio, r.delivered_ratio],
+            gateway_share_of_raw: Math.round(g.deliveries_per_s / r.deliveries_per_s * 1000) / 1000,
+            p99_ms_median: [g.p99_ms_median, r.p99_ms_median],
+            server_cpu_us_per_delivery: [g.server_cpu_us_per_delivery, r.server_cpu_us_per_delivery] }));
+    }' "$WORK/results.jsonl"; fi

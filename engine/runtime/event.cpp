@@ -25,8 +25,10 @@ EventLayout::EventLayout(QList<AttrType> types, QStringList names)
     , m_names(std::move(names))
 {
     for (int i = 0; i < m_types.size(); ++i) {
-        if (isRefCounted(m_types[i]))
-            m_refColumns.push_back(i);
+        const AttrType t = m_types.at(i);
+        m_isRef.push_back(isRefCounted(t) ? 1 : 0);
+        if (isRefCounted(t))
+            m_refColumns.push_back({i, t});
     }
     const size_t n = size_t(m_types.size());
     m_bytes = sizeof(Event) + n * sizeof(Value) + ((n + 7) & ~size_t(7));
@@ -38,7 +40,8 @@ EventLayout::~EventLayout()
         std::free(e);
 }
 
-Event *EventLayout::allocate()
+// An event from the pool (or the heap), header set, attributes untouched.
+Event *EventLayout::take()
 {
     Event *e;
     if (!m_free.empty()) {
@@ -51,15 +54,26 @@ Event *EventLayout::allocate()
     }
     e->timestamp = 0;
     e->layout = this;
-    e->size = uint16_t(m_types.size());
+    e->size = uint16_t(m_isRef.size());
     e->type = EventType::Current;
     e->flags = 0;
     e->reserved = 0;
+    return e;
+}
+
+Event *EventLayout::allocate()
+{
+    Event *e = take();
     Value *v = e->values();
     for (int i = 0; i < e->size; ++i)
         v[i].l = 0;
     std::memset(e->nulls(), 1, size_t(e->size));
     return e;
+}
+
+Event *EventLayout::allocateForInit()
+{
+    return take();
 }
 
 Event *EventLayout::clone(const Event *src)
@@ -77,9 +91,9 @@ Event *EventLayout::clone(const Event *src)
     e->layout = this;
     const Value *v = e->values();
     const uint8_t *nulls = e->nulls();
-    for (int c : m_refColumns) {
-        if (!nulls[c])
-            retain(m_types[c], v[c]);
+    for (const RefColumn &c : m_refColumns) {
+        if (!nulls[c.index])
+            retain(c.type, v[c.index]);
     }
     return e;
 }
@@ -88,10 +102,10 @@ void EventLayout::clearValues(Event *e)
 {
     Value *v = e->values();
     uint8_t *nulls = e->nulls();
-    for (int c : m_refColumns) {
-        if (!nulls[c])
-            Runtime::release(m_types[c], v[c]);
-        v[c].l = 0;
+    for (const RefColumn &c : m_refColumns) {
+        if (!nulls[c.index])
+            Runtime::release(c.type, v[c.index]);
+        v[c.index].l = 0;
     }
     std::memset(nulls, 1, size_t(e->size));
 }
@@ -102,9 +116,9 @@ void EventLayout::release(Event *e)
         return;
     const Value *v = e->values();
     const uint8_t *nulls = e->nulls();
-    for (int c : m_refColumns) {
-        if (!nulls[c])
-            Runtime::release(m_types[c], v[c]);
+    for (const RefColumn &c : m_refColumns) {
+        if (!nulls[c.index])
+            Runtime::release(c.type, v[c.index]);
     }
     if (m_free.size() < 4096)
         m_free.push_back(e);
@@ -112,15 +126,13 @@ void EventLayout::release(Event *e)
         std::free(e);
 }
 
-void EventLayout::set(Event *e, int i, Value v, bool isNull)
+void EventLayout::setRef(Event *e, int i, Value v, bool isNull)
 {
-    const AttrType t = m_types[i];
-    if (isRefCounted(t)) {
-        if (!isNull)
-            retain(t, v);
-        if (!e->isNull(i))
-            Runtime::release(t, e->values()[i]);
-    }
+    const AttrType t = m_types.at(i);
+    if (!isNull)
+        retain(t, v);
+    if (!e->isNull(i))
+        Runtime::release(t, e->values()[i]);
     e->values()[i] = v;
     e->setNull(i, isNull);
 }

@@ -55,19 +55,49 @@ public:
 
     // A fresh event: all attributes null, type Current, timestamp 0.
     Event *allocate();
+    // A fresh event (type Current, timestamp 0) whose attributes are not initialised: the
+    // caller writes every one of them with init() before anything reads or releases it. For
+    // stages that fill a whole event (the selector's output), without clearing it first.
+    Event *allocateForInit();
     // A copy that owns its strings and objects (references taken).
     Event *clone(const Event *e);
     // Drops the event's references and returns it to the pool.
     void release(Event *e);
     // Sets attribute i, taking a reference for strings and objects and dropping the old one.
-    void set(Event *e, int i, Value v, bool isNull = false);
+    void set(Event *e, int i, Value v, bool isNull = false)
+    {
+        if (m_isRef[size_t(i)]) {
+            setRef(e, i, v, isNull);
+            return;
+        }
+        e->values()[i] = v;
+        e->setNull(i, isNull);
+    }
+    // Writes attribute i of an event from allocateForInit(), taking a reference for strings
+    // and objects (there is no old value to drop).
+    void init(Event *e, int i, Value v, bool isNull)
+    {
+        if (m_isRef[size_t(i)] && !isNull)
+            retain(m_types.at(i), v);
+        e->values()[i] = v;
+        e->setNull(i, isNull);
+    }
     void clearValues(Event *e);
     size_t bytes() const { return m_bytes; }
 
 private:
+    struct RefColumn
+    {
+        int index;
+        AttrType type;
+    };
+    Event *take();
+    void setRef(Event *e, int i, Value v, bool isNull);
+
     QList<AttrType> m_types;
     QStringList m_names;
-    std::vector<int> m_refColumns; // columns holding strings or objects
+    std::vector<RefColumn> m_refColumns; // columns holding strings or objects
+    std::vector<uint8_t> m_isRef;        // per column: a string or an object
     size_t m_bytes = 0;
     std::vector<Event *> m_free;
 };

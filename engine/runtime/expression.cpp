@@ -136,6 +136,12 @@ public:
         out = e->values()[m_index];
         return true;
     }
+    bool readsAttribute(int *slot, int *index) const override
+    {
+        *slot = m_slot;
+        *index = m_index;
+        return true;
+    }
     int slot() const { return m_slot; }
     int index() const { return m_index; }
 

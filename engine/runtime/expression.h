@@ -81,6 +81,14 @@ public:
         return eval(ctx, v) && v.b;
     }
     virtual bool isConstant() const { return false; }
+    // A plain read of an input event's attribute (ExpressionCompiler::attribute): the slot and
+    // index it reads, so that hot loops can read the event themselves. False for the rest.
+    virtual bool readsAttribute(int *slot, int *index) const
+    {
+        (void)slot;
+        (void)index;
+        return false;
+    }
 
 protected:
     AttrType m_type;
@@ -101,7 +109,7 @@ struct CompileOptions
     // e1.x without an index on a counting element reads its first event (Siddhi's selector) or,
     // when set, its last one (Siddhi's pattern filters: SingleInputStreamParser uses CURRENT).
     bool collectionDefaultsToLast = false;
-    int outputSlot = -2;               // inputIndex the analyzer uses for output attributes
+    int outputSlot = -2; // inputIndex the analyzer uses for output attributes
     AppContext *app = nullptr;
 };
 

@@ -65,22 +65,56 @@ void QuerySelector::resetAll()
     ++m_generation;
 }
 
+void QuerySelector::prepareReads()
+{
+    auto refOf = [](const Evaluator *e) {
+        AttrRef r;
+        if (e && !e->readsAttribute(&r.slot, &r.index))
+            r.slot = -1;
+        return r;
+    };
+    m_argReads.clear();
+    for (const AggregateCall &call : aggregates)
+        m_argReads.push_back(refOf(call.argument.get()));
+    m_groupReads.clear();
+    for (const EvaluatorPtr &g : groupBy)
+        m_groupReads.push_back(refOf(g.get()));
+    m_readsPrepared = true;
+}
+
+// Evaluates e, or reads its attribute straight from the event when it is a plain attribute
+// (no virtual call per row for the common `sum(price)`, `group by symbol`).
+inline bool QuerySelector::evalRead(const Evaluator &e, const AttrRef &ref, const EvalContext &ctx,
+                                    Value &out)
+{
+    if (ref.slot < 0)
+        return e.eval(ctx, out);
+    const Event *ev = ctx.slots[ref.slot];
+    if (!ev || ev->isNull(ref.index))
+        return false;
+    out = ev->values()[ref.index];
+    return true;
+}
+
 void QuerySelector::updateAggregates(Group &group, const EvalContext &ctx, EventType type)
 {
-    if (group.aggregators.size() != aggregates.size()) {
+    const size_t n = aggregates.size();
+    if (group.aggregators.size() != n) {
         group.aggregators.clear();
         for (const AggregateCall &call : aggregates)
             group.aggregators.push_back(call.factory->create());
     }
-    for (size_t i = 0; i < aggregates.size(); ++i) {
+    const bool add = type == EventType::Current;
+    for (size_t i = 0; i < n; ++i) {
         Value v{};
         bool isNull = false;
-        if (aggregates[i].argument)
-            isNull = !aggregates[i].argument->eval(ctx, v);
-        if (type == EventType::Current)
-            group.aggregators[i]->add(v, isNull);
+        if (const Evaluator *arg = aggregates[i].argument.get())
+            isNull = !evalRead(*arg, m_argReads[i], ctx, v);
+        Aggregator *a = group.aggregators[i].get();
+        if (add)
+            a->add(v, isNull);
         else
-            group.aggregators[i]->remove(v, isNull);
+            a->remove(v, isNull);
     }
 }
 
@@ -88,9 +122,10 @@ QuerySelector::Group *QuerySelector::groupFor(const EvalContext &ctx, std::strin
 {
     key->clear();
     uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (const EvaluatorPtr &g : groupBy) {
+    for (size_t gi = 0; gi < groupBy.size(); ++gi) {
+        const EvaluatorPtr &g = groupBy[gi];
         Value v;
-        if (!g->eval(ctx, v)) {
+        if (!evalRead(*g, m_groupReads[gi], ctx, v)) {
             key->push_back('\0');
             h = (h ^ 0x5bd1e995u) * 0xff51afd7ed558ccdull;
             continue;
@@ -139,13 +174,19 @@ QuerySelector::Group *QuerySelector::groupFor(const EvalContext &ctx, std::strin
 
 Event *QuerySelector::buildOutput(const EvalContext &ctx, const Row &row)
 {
-    Event *out = m_layout->allocate();
+    // Every attribute is written below when there is one projection per output attribute
+    // (always, from the query builder), so the event need not be cleared first.
+    const bool writesAll = projections.size() == size_t(m_layout->size());
+    Event *out = writesAll ? m_layout->allocateForInit() : m_layout->allocate();
     out->timestamp = row.timestamp;
     out->type = row.type;
     for (size_t i = 0; i < projections.size(); ++i) {
-        Value v;
+        Value v{};
         const bool present = projections[i].evaluator->eval(ctx, v);
-        m_layout->set(out, int(i), v, !present);
+        if (writesAll)
+            m_layout->init(out, int(i), v, !present);
+        else
+            m_layout->set(out, int(i), v, !present);
     }
     m_owned.push_back(out);
     return out;
@@ -166,6 +207,8 @@ void QuerySelector::addOutput(Event *e)
 template<class RowAt>
 void QuerySelector::run(size_t count, bool batch, RowAt rowAt)
 {
+    if (!m_readsPrepared)
+        prepareReads();
     const bool hasAggregates = !aggregates.empty();
     const bool grouped = !groupBy.empty();
     const bool batchMode = batch && batchingEnabled && (grouped || hasAggregates);
@@ -439,11 +482,20 @@ void QuerySelector::finish(Finish mode)
 void QuerySelector::process(EventChunk &chunk)
 {
     if (passThrough) {
+        auto wanted = [this](const Event *e) {
+            return (e->type == EventType::Current && currentOn)
+                   || (e->type == EventType::Expired && expiredOn)
+                   || (e->type == EventType::Reset && forwardResets);
+        };
+        // Everything wanted (a chunk of current events, most often): the chunk itself goes
+        // on, uncopied. What goes on is never a batch (as the copy below is not).
+        if (!chunk.batch && std::all_of(chunk.events.begin(), chunk.events.end(), wanted)) {
+            forward(chunk);
+            return;
+        }
         m_out.clear();
         for (Event *e : chunk.events) {
-            if ((e->type == EventType::Current && currentOn)
-                || (e->type == EventType::Expired && expiredOn)
-                || (e->type == EventType::Reset && forwardResets))
+            if (wanted(e))
                 m_out.add(e);
         }
         if (!m_out.empty())

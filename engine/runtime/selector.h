@@ -117,6 +117,16 @@ private:
     class AggregateResultNode;
     friend class AggregateResultNode;
 
+    // Where a plain-attribute argument or group-by key reads (slot -1: evaluate it).
+    struct AttrRef
+    {
+        int slot = -1;
+        int index = -1;
+    };
+    void prepareReads();
+    static bool evalRead(const Evaluator &e, const AttrRef &ref, const EvalContext &ctx,
+                         Value &out);
+
     template<class RowAt>
     void run(size_t count, bool batch, RowAt rowAt);
     Group *groupFor(const EvalContext &ctx, std::string *key);
@@ -144,6 +154,9 @@ private:
     std::vector<std::string> m_outKeys; // parallel to m_out when provideGroupKeys
     std::vector<Event *> m_owned;
     TempPool m_temps;
+    std::vector<AttrRef> m_argReads;   // per aggregate
+    std::vector<AttrRef> m_groupReads; // per group-by key
+    bool m_readsPrepared = false;
 };
 
 } // namespace Rivulet::Runtime

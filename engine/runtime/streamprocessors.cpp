@@ -21,27 +21,44 @@ void FilterProcessor::process(EventChunk &chunk)
     EvalContext ctx;
     ctx.app = m_app;
     ctx.temps = &m_temps;
-    m_out.clear();
-    m_out.batch = chunk.batch;
-    for (Event *e : chunk.events) {
-        if (e->type == EventType::Timer || e->type == EventType::Reset) {
-            // Timers and resets are not data: they pass.
-            m_out.add(e);
-            continue;
-        }
+    // Timers and resets are not data: they pass.
+    auto passes = [&ctx, this](Event *e) {
+        if (e->type == EventType::Timer || e->type == EventType::Reset)
+            return true;
         ctx.slots = &e;
         ctx.timestamp = e->timestamp;
         const bool pass = m_condition->test(ctx);
         m_temps.clear();
-        if (ctx.error) {
-            m_fault.fail(e,
-                         ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error) : ctx.errorText);
-            ctx.error = nullptr;
-            ctx.errorText.clear();
-            continue;
-        }
-        if (pass)
+        return pass && !ctx.error;
+    };
+    // While every event passes, nothing is copied: when all of them do (a single event that
+    // passes, most often), the chunk itself goes on.
+    const size_t n = chunk.events.size();
+    size_t i = 0;
+    while (i < n && passes(chunk.events[i]))
+        ++i;
+    if (i == n) {
+        forward(chunk);
+        return;
+    }
+    // A failure goes to the fault handler; a plain false is dropped.
+    auto reject = [&ctx, this](Event *e) {
+        if (!ctx.error)
+            return;
+        m_fault.fail(e, ctx.errorText.isEmpty() ? QString::fromLatin1(ctx.error) : ctx.errorText);
+        ctx.error = nullptr;
+        ctx.errorText.clear();
+    };
+    m_out.clear();
+    m_out.batch = chunk.batch;
+    m_out.events.assign(chunk.events.begin(), chunk.events.begin() + long(i));
+    reject(chunk.events[i]);
+    for (++i; i < n; ++i) {
+        Event *e = chunk.events[i];
+        if (passes(e))
             m_out.add(e);
+        else
+            reject(e);
     }
     if (!m_out.empty())
         forward(m_out);
