@@ -109,8 +109,7 @@ public:
         watchdog->setSingleShot(true);
         watchdog->setInterval(10000);
         QObject::connect(watchdog, &QTimer::timeout, socket, [socket] { socket->abort(); });
-        QObject::connect(socket, &QIODevice::bytesWritten, watchdog,
-                         qOverload<>(&QTimer::start));
+        QObject::connect(socket, &QIODevice::bytesWritten, watchdog, qOverload<>(&QTimer::start));
         watchdog->start();
         return socket;
     }
