@@ -139,7 +139,12 @@ int devportalCommand(const QStringList &arguments)
         "  generate-keys APP                 a new client secret (the old one stops working)\n"
         "  subscribe APP API --policy P      API: Name:version, Name, or id\n"
         "  subscriptions [APP]\n"
-        "  unsubscribe SUBSCRIPTION\n\n"
+        "  unsubscribe SUBSCRIPTION\n"
+        "  rename-application APP NAME       (--description TEXT changes it too)\n"
+        "  change-policy SUBSCRIPTION --policy P\n"
+        "  tokens APP                        the application's live access tokens\n"
+        "  create-token APP [--validity S]   a client-credentials token, valid S seconds\n"
+        "  revoke-token APP TOKEN            TOKEN: an id from `tokens`; its connections close\n\n"
         "Sign in with --user and --password (or $RIVULET_USER, $RIVULET_PASSWORD; without them "
         "the password is asked for). APP is a name or an id.\n"
         "Exit status: 0, 1 when the gateway refuses, 2 for bad usage."));
@@ -155,6 +160,9 @@ int devportalCommand(const QStringList &arguments)
                       QStringLiteral("POLICY")});
     parser.addOption({QStringLiteral("description"),
                       QStringLiteral("An application's description."), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("validity"),
+                      QStringLiteral("How long a new token lives, in seconds."),
+                      QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the REST API's JSON.")});
     parser.addPositionalArgument(QStringLiteral("COMMAND"), QStringLiteral("What to do."),
                                  QStringLiteral("COMMAND [ARGS...]"));
@@ -186,7 +194,12 @@ int devportalCommand(const QStringList &arguments)
                                QStringLiteral("generate-keys"),
                                QStringLiteral("subscribe"),
                                QStringLiteral("subscriptions"),
-                               QStringLiteral("unsubscribe")};
+                               QStringLiteral("unsubscribe"),
+                               QStringLiteral("rename-application"),
+                               QStringLiteral("change-policy"),
+                               QStringLiteral("tokens"),
+                               QStringLiteral("create-token"),
+                               QStringLiteral("revoke-token")};
     if (!known.contains(command)) {
         std::fprintf(stderr, "rivulet devportal: unknown command '%s' (commands: %s)\n",
                      qPrintable(command), qPrintable(known.join(QStringLiteral(", "))));
@@ -389,6 +402,106 @@ int devportalCommand(const QStringList &arguments)
                                 str(o, "connections")};
         }
         printTable(rows);
+        return Ok;
+    }
+    if (command == QLatin1String("rename-application")) {
+        if (!needArgs(2, "rename-application APP NAME [--description TEXT]"))
+            return Usage;
+        QString id;
+        if (!resolveApplication(p, args[1], &id, &status))
+            return status;
+        QJsonObject body{{QStringLiteral("name"), args[2]}};
+        if (parser.isSet(QStringLiteral("description")))
+            body.insert(QStringLiteral("description"), parser.value(QStringLiteral("description")));
+        const HttpReply reply = p.call("PATCH", QStringLiteral("/api/v1/applications/") + id, body);
+        if (reply.status != 200)
+            return failed(reply);
+        if (emitJson(p, reply))
+            return Ok;
+        std::fprintf(stderr, "renamed %s to %s\n", qPrintable(args[1]), qPrintable(args[2]));
+        return Ok;
+    }
+    if (command == QLatin1String("change-policy")) {
+        if (!needArgs(1, "change-policy SUBSCRIPTION --policy POLICY"))
+            return Usage;
+        const HttpReply reply =
+            p.call("PATCH", QStringLiteral("/api/v1/subscriptions/") + args[1],
+                   QJsonObject{{QStringLiteral("policy"), parser.value(QStringLiteral("policy"))}});
+        if (reply.status != 200)
+            return failed(reply);
+        if (emitJson(p, reply))
+            return Ok;
+        const QJsonObject o = QJsonDocument::fromJson(reply.body).object();
+        std::printf("subscription %s: %s -> %s:%s (%s)\n", qPrintable(str(o, "id")),
+                    qPrintable(str(o, "application")), qPrintable(str(o, "api")),
+                    qPrintable(str(o, "version")), qPrintable(str(o, "policy")));
+        return Ok;
+    }
+    if (command == QLatin1String("tokens")) {
+        if (!needArgs(1, "tokens APP"))
+            return Usage;
+        QString id;
+        if (!resolveApplication(p, args[1], &id, &status))
+            return status;
+        const HttpReply reply =
+            p.call("GET", QStringLiteral("/api/v1/applications/%1/tokens").arg(id));
+        if (reply.status != 200)
+            return failed(reply);
+        if (emitJson(p, reply))
+            return Ok;
+        QList<QStringList> rows = {{QStringLiteral("ID"), QStringLiteral("GRANT"),
+                                    QStringLiteral("SCOPES"), QStringLiteral("ISSUED"),
+                                    QStringLiteral("EXPIRES")}};
+        for (const QJsonValue &v : QJsonDocument::fromJson(reply.body).array()) {
+            const QJsonObject o = v.toObject();
+            QStringList scopes;
+            for (const QJsonValue &sc : o.value(QStringLiteral("scopes")).toArray())
+                scopes << sc.toString();
+            rows << QStringList{str(o, "id"), str(o, "grantType"), scopes.join(u' '),
+                                str(o, "issuedAt"), str(o, "expiresAt")};
+        }
+        printTable(rows);
+        return Ok;
+    }
+    if (command == QLatin1String("create-token")) {
+        if (!needArgs(1, "create-token APP [--validity SECONDS]"))
+            return Usage;
+        QString id;
+        if (!resolveApplication(p, args[1], &id, &status))
+            return status;
+        QJsonObject body;
+        if (parser.isSet(QStringLiteral("validity"))) {
+            bool ok = false;
+            const qint64 seconds = parser.value(QStringLiteral("validity")).toLongLong(&ok);
+            if (!ok || seconds <= 0) {
+                std::fputs("rivulet devportal: --validity: a number of seconds above 0\n", stderr);
+                return Usage;
+            }
+            body.insert(QStringLiteral("validity"), double(seconds));
+        }
+        const HttpReply reply =
+            p.call("POST", QStringLiteral("/api/v1/applications/%1/tokens").arg(id), body);
+        if (reply.status != 201)
+            return failed(reply);
+        if (emitJson(p, reply))
+            return Ok;
+        const QJsonObject o = QJsonDocument::fromJson(reply.body).object();
+        std::printf("%s\n", qPrintable(str(o, "accessToken")));
+        std::fprintf(stderr, "token %s, expires %s\n", qPrintable(str(o, "id")),
+                     qPrintable(str(o, "expiresAt")));
+        return Ok;
+    }
+    if (command == QLatin1String("revoke-token")) {
+        if (!needArgs(2, "revoke-token APP TOKEN"))
+            return Usage;
+        QString id;
+        if (!resolveApplication(p, args[1], &id, &status))
+            return status;
+        const HttpReply reply =
+            p.call("DELETE", QStringLiteral("/api/v1/applications/%1/tokens/%2").arg(id, args[2]));
+        if (reply.status != 204)
+            return failed(reply);
+        std::fprintf(stderr, "revoked %s\n", qPrintable(args[2]));
         return Ok;
     }
     // unsubscribe

@@ -101,4 +101,30 @@ wait_until 10000 connected "$WORK/after.out" || fail "the token did not survive 
 feed 456
 wait_until 5000 has "$WORK/after.out" '"trainId":"456"' || fail "nothing after the restart"
 pass "after a restart: the application, the subscription and the token are there"
+
+# What the portal does, from the terminal too: a token with a chosen validity, the list of
+# live tokens, revoking one by its id (its connection closes), a policy change, a rename.
+SHORT=$(devportal -u bob@quantis.com -p user123 create-token TrainApp --validity 120 2>/dev/null)
+[[ ${#SHORT} -eq 43 ]] || fail "devportal create-token printed '$SHORT'"
+tokens=$(devportal -u bob@quantis.com -p user123 tokens TrainApp)
+SHORT_ID=$(awk 'NR==2 {print $1}' <<<"$tokens") # the newest first
+devportal -u bob@quantis.com -p user123 tokens TrainApp --json |
+    grep -Eq "\"id\":\"$SHORT_ID\"[^}]*\"expiresIn\":1[0-2][0-9][,}]|\"expiresIn\":1[0-2][0-9],[^}]*\"id\":\"$SHORT_ID\"" ||
+    fail "devportal tokens: the newest token is not the 120 s one: $tokens"
+pass "devportal create-token --validity 120 and tokens"
+wscat_to "$WORK/short.out" -c "$API/loc-train-qnt-456" -H "Authorization: Bearer $SHORT"
+wait_until 10000 connected "$WORK/short.out" || fail "the new token did not connect"
+devportal -u bob@quantis.com -p user123 revoke-token TrainApp "$SHORT_ID" 2>/dev/null ||
+    fail "devportal revoke-token"
+wait_until 2000 has "$WORK/short.out" "Disconnected (code: 4401" ||
+    fail "revoke-token did not close the connection: $(clean "$WORK/short.out")"
+pass "devportal revoke-token closes the token's connection (4401)"
+SUB=$(devportal -u bob@quantis.com -p user123 subscriptions TrainApp | awk 'NR==2 {print $1}')
+devportal -u bob@quantis.com -p user123 change-policy "$SUB" --policy AsyncSilver | grep -q AsyncSilver ||
+    fail "devportal change-policy"
+devportal -u bob@quantis.com -p user123 rename-application TrainApp TrainApp2 2>/dev/null ||
+    fail "devportal rename-application"
+devportal -u bob@quantis.com -p user123 subscriptions TrainApp2 | grep -q "TrainApp2 .*AsyncSilver" ||
+    fail "after rename and change-policy: $(devportal -u bob@quantis.com -p user123 subscriptions TrainApp2)"
+pass "devportal change-policy and rename-application"
 echo "all passed"
