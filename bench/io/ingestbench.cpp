@@ -74,8 +74,9 @@ bool writeAll(int fd, const char *p, size_t n)
 bool wsHandshake(int fd, int port)
 {
     const std::string req = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          "Sec-WebSocket-Version: 13\r\n\r\n";
+                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                              "dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                              "Sec-WebSocket-Version: 13\r\n\r\n";
     if (!writeAll(fd, req.data(), req.size()))
         return false;
     std::string got;
@@ -92,8 +93,10 @@ bool wsHandshake(int fd, int port)
 std::string eventJson(int i)
 {
     char b[160];
-    std::snprintf(b, sizeof b, "{\"event\":{\"trainId\":\"%d\",\"latitude\":%.5f,\"longitude\":%.5f,\"speed\":%.1f}}",
-                  i % 1000, 52.0 + (i % 100) * 0.001, 4.9, 80.0 + i % 40);
+    std::snprintf(
+        b, sizeof b,
+        "{\"event\":{\"trainId\":\"%d\",\"latitude\":%.5f,\"longitude\":%.5f,\"speed\":%.1f}}",
+        i % 1000, 52.0 + (i % 100) * 0.001, 4.9, 80.0 + i % 40);
     return b;
 }
 
@@ -133,10 +136,14 @@ Run runOnce(const std::string &rivulet, const char *mode, int seconds, int conne
     {
         std::ofstream f(app);
         f << "@App:name('IngestBench')\n"
-             "@source(type='http', receiver.url='http://127.0.0.1:${HTTP_PORT}/events', @map(type='json'))\n"
-             "@source(type='websocket-server', host='127.0.0.1', port='${WS_PORT}', @map(type='json'))\n"
-             "define stream TrainStream (trainId string, latitude double, longitude double, speed double);\n"
-             "@sink(type='websocket-server', host='127.0.0.1', port='${OUT_PORT}', send.queue.size='1000000', @map(type='json'))\n"
+             "@source(type='http', receiver.url='http://127.0.0.1:${HTTP_PORT}/events', "
+             "@map(type='json'))\n"
+             "@source(type='websocket-server', host='127.0.0.1', port='${WS_PORT}', "
+             "@map(type='json'))\n"
+             "define stream TrainStream (trainId string, latitude double, longitude double, speed "
+             "double);\n"
+             "@sink(type='websocket-server', host='127.0.0.1', port='${OUT_PORT}', "
+             "send.queue.size='1000000', @map(type='json'))\n"
              "define stream Moving (trainId string, latitude double, speed double);\n"
              "from TrainStream[speed > 0.0] select trainId, latitude, speed insert into Moving;\n";
     }
@@ -145,7 +152,8 @@ Run runOnce(const std::string &rivulet, const char *mode, int seconds, int conne
         setenv("HTTP_PORT", std::to_string(httpPort).c_str(), 1);
         setenv("WS_PORT", std::to_string(wsInPort).c_str(), 1);
         setenv("OUT_PORT", std::to_string(outPort).c_str(), 1);
-        execl(rivulet.c_str(), rivulet.c_str(), "run", app.c_str(), "--log-level", "ERROR", nullptr);
+        execl(rivulet.c_str(), rivulet.c_str(), "run", app.c_str(), "--log-level", "ERROR",
+              nullptr);
         _exit(127);
     }
     // Wait for the sink to listen, then count what arrives there.
@@ -232,8 +240,9 @@ Run runOnce(const std::string &rivulet, const char *mode, int seconds, int conne
                         body += ']';
                     }
                     if (http) {
-                        out += "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                            + std::to_string(body.size()) + "\r\n\r\n" + body;
+                        out += "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                               "application/json\r\nContent-Length: "
+                               + std::to_string(body.size()) + "\r\n\r\n" + body;
                         ++inFlight;
                     } else {
                         out += maskedFrame(body);
@@ -297,10 +306,12 @@ int main(int argc, char **argv)
         else if (a == "--batch" && i + 1 < argc)
             batch = std::atoi(argv[++i]);
     }
-    std::printf("ingest into a filter query, %d connection(s), %d event(s) per message, %d s\n", connections, batch, seconds);
+    std::printf("ingest into a filter query, %d connection(s), %d event(s) per message, %d s\n",
+                connections, batch, seconds);
     for (const char *mode : {"http", "websocket"}) {
         const Run r = runOnce(rivulet, mode, seconds, connections, batch);
-        std::printf("%-10s %12.0f events/s (%lld events through the query)\n", mode, r.eventsPerSecond, r.received);
+        std::printf("%-10s %12.0f events/s (%lld events through the query)\n", mode,
+                    r.eventsPerSecond, r.received);
         std::fflush(stdout);
     }
     return 0;

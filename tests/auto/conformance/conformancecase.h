@@ -31,7 +31,8 @@ struct ConformanceCase
     static QStringList files()
     {
         QStringList out;
-        QDirIterator it(root(), {QStringLiteral("*.siddhi")}, QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(root(), {QStringLiteral("*.siddhi")}, QDir::Files,
+                        QDirIterator::Subdirectories);
         while (it.hasNext())
             out << it.next();
         out.sort();

@@ -64,7 +64,8 @@ void tst_ConformanceApi::cases()
             }
         }
         for (const auto *s : app->compiled().model.schemas()) {
-            if (s->kind == Rivulet::Lang::SchemaKind::FaultStream || (targets.contains(s->name) && app->junction(s->name)))
+            if (s->kind == Rivulet::Lang::SchemaKind::FaultStream
+                || (targets.contains(s->name) && app->junction(s->name)))
                 streams << s->name;
         }
     }
@@ -85,8 +86,9 @@ void tst_ConformanceApi::cases()
             ++skipped;
     }
     app->shutdown();
-    const QString report = QStringLiteral("\n--- expected\n%1\n--- actual\n%2")
-                               .arg(QString::fromUtf8(c.expected.join('\n')), QString::fromUtf8(lines.join('\n')));
+    const QString report =
+        QStringLiteral("\n--- expected\n%1\n--- actual\n%2")
+            .arg(QString::fromUtf8(c.expected.join('\n')), QString::fromUtf8(lines.join('\n')));
     QCOMPARE(skipped > 0 ? 3 : 0, c.exitCode);
     QVERIFY2(lines == c.expected, qPrintable(QStringLiteral("output differs") + report));
 }
@@ -95,7 +97,8 @@ void tst_ConformanceApi::enoughCases()
 {
     // The runtime issue asks for at least 200 cases.
     QVERIFY2(ConformanceCase::files().size() >= 200,
-             qPrintable(QStringLiteral("only %1 conformance cases").arg(ConformanceCase::files().size())));
+             qPrintable(
+                 QStringLiteral("only %1 conformance cases").arg(ConformanceCase::files().size())));
 }
 
 QTEST_APPLESS_MAIN(tst_ConformanceApi)

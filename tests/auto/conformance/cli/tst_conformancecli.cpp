@@ -49,10 +49,12 @@ void tst_ConformanceCli::cases()
             lines << l.trimmed();
     }
     const QString report = QStringLiteral("\n--- expected\n%1\n--- actual\n%2\n--- stderr\n%3")
-                               .arg(QString::fromUtf8(c.expected.join('\n')), QString::fromUtf8(lines.join('\n')),
-                                    QString::fromUtf8(err));
-    QVERIFY2(p.exitCode() == c.exitCode,
-             qPrintable(QStringLiteral("exit status %1, expected %2").arg(p.exitCode()).arg(c.exitCode) + report));
+                               .arg(QString::fromUtf8(c.expected.join('\n')),
+                                    QString::fromUtf8(lines.join('\n')), QString::fromUtf8(err));
+    QVERIFY2(
+        p.exitCode() == c.exitCode,
+        qPrintable(QStringLiteral("exit status %1, expected %2").arg(p.exitCode()).arg(c.exitCode)
+                   + report));
     QVERIFY2(lines == c.expected, qPrintable(QStringLiteral("output differs") + report));
 }
 
