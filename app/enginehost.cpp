@@ -97,17 +97,7 @@ public:
         info.runId = runId;
         info.path = path;
         info.appName = app->name();
-        QSet<QString> targets;
-        for (const auto &e : app->compiled().app->executions) {
-            if (e.query && e.query->output.kind == Lang::Ast::QueryOutput::Insert)
-                targets.insert(e.query->output.target.name);
-            if (e.partition) {
-                for (const auto &q : e.partition->queries) {
-                    if (q->output.kind == Lang::Ast::QueryOutput::Insert)
-                        targets.insert(q->output.target.name);
-                }
-            }
-        }
+        const QSet<QString> targets = app->compiled().app->insertTargets();
         for (const Lang::Schema *s : app->compiled().model.schemas()) {
             if (s->kind != Lang::SchemaKind::Stream)
                 continue;

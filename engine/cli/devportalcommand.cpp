@@ -66,6 +66,13 @@ int failed(const HttpReply &reply)
     return reply.status == 0 ? Failed : (reply.status == 400 ? Usage : Failed);
 }
 
+void printSubscription(const QJsonObject &o)
+{
+    std::printf("subscription %s: %s -> %s:%s (%s)\n", qPrintable(str(o, "id")),
+                qPrintable(str(o, "application")), qPrintable(str(o, "api")),
+                qPrintable(str(o, "version")), qPrintable(str(o, "policy")));
+}
+
 bool emitJson(const Portal &p, const HttpReply &reply)
 {
     if (!p.json)
@@ -363,10 +370,7 @@ int devportalCommand(const QStringList &arguments)
             return failed(reply);
         if (emitJson(p, reply))
             return Ok;
-        const QJsonObject o = QJsonDocument::fromJson(reply.body).object();
-        std::printf("subscription %s: %s -> %s:%s (%s)\n", qPrintable(str(o, "id")),
-                    qPrintable(str(o, "application")), qPrintable(str(o, "api")),
-                    qPrintable(str(o, "version")), qPrintable(str(o, "policy")));
+        printSubscription(QJsonDocument::fromJson(reply.body).object());
         return Ok;
     }
     if (command == QLatin1String("subscriptions")) {
@@ -431,10 +435,7 @@ int devportalCommand(const QStringList &arguments)
             return failed(reply);
         if (emitJson(p, reply))
             return Ok;
-        const QJsonObject o = QJsonDocument::fromJson(reply.body).object();
-        std::printf("subscription %s: %s -> %s:%s (%s)\n", qPrintable(str(o, "id")),
-                    qPrintable(str(o, "application")), qPrintable(str(o, "api")),
-                    qPrintable(str(o, "version")), qPrintable(str(o, "policy")));
+        printSubscription(QJsonDocument::fromJson(reply.body).object());
         return Ok;
     }
     if (command == QLatin1String("tokens")) {

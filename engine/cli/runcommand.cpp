@@ -77,19 +77,7 @@ int replay(AppRuntime &app, const QString &eventsPath, const QStringList &emit)
             streams << s;
         }
     } else {
-        QSet<QString> targets;
-        auto collect = [&](const Lang::Ast::Query &q) {
-            if (q.output.kind == Lang::Ast::QueryOutput::Insert && !q.output.target.inner)
-                targets.insert(q.output.target.name);
-        };
-        for (const auto &e : app.compiled().app->executions) {
-            if (e.query)
-                collect(*e.query);
-            if (e.partition) {
-                for (const auto &q : e.partition->queries)
-                    collect(*q);
-            }
-        }
+        const QSet<QString> targets = app.compiled().app->insertTargets();
         for (const Lang::Schema *s : app.compiled().model.schemas()) {
             if (s->kind == Lang::SchemaKind::FaultStream
                 || (targets.contains(s->name) && app.junction(s->name)))

@@ -180,4 +180,22 @@ QString App::name() const
     return {};
 }
 
+QSet<QString> App::insertTargets() const
+{
+    QSet<QString> targets;
+    auto collect = [&](const Query &q) {
+        if (q.output.kind == QueryOutput::Insert && !q.output.target.inner)
+            targets.insert(q.output.target.name);
+    };
+    for (const ExecutionElement &e : executions) {
+        if (e.query)
+            collect(*e.query);
+        if (e.partition) {
+            for (const auto &q : e.partition->queries)
+                collect(*q);
+        }
+    }
+    return targets;
+}
+
 } // namespace Rivulet::Lang::Ast

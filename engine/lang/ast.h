@@ -4,6 +4,7 @@
 #include "types.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -368,6 +369,9 @@ struct App
     int statementCount = 0;
 
     QString name() const; // @App:name, or empty
+    // The streams queries insert into (partitions' queries too; #inner streams left out): what
+    // an app produces, as opposed to what it takes in.
+    QSet<QString> insertTargets() const;
 };
 
 // An on-demand (store) query, run against tables, named windows and aggregations.
