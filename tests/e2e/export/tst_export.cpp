@@ -3,6 +3,8 @@
 // ones through ${VAR}s); each is started with an empty environment (PATH=/nonexistent) from a
 // temporary folder, `curl` posts train readings and `wscat` (under `script`: it prints only to
 // a terminal) must show train 456. Every wait is for something to show up, with a deadline.
+#include "../e2etools.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -15,43 +17,11 @@
 
 #include <csignal>
 
+using namespace E2e;
+
 namespace {
 
 const int kTimeout = 20000;
-
-QString sourceDir()
-{
-    return QString::fromUtf8(RIVULET_SOURCE_DIR);
-}
-
-QString rivulet()
-{
-    return QString::fromUtf8(RIVULET_BINARY_DIR) + QStringLiteral("/bin/rivulet");
-}
-
-QString wscat()
-{
-    const QString pinned = sourceDir() + QStringLiteral("/tests/e2e/node_modules/.bin/wscat");
-    if (QFileInfo(pinned).isExecutable())
-        return pinned;
-    return QStandardPaths::findExecutable(QStringLiteral("wscat"));
-}
-
-quint16 freePort()
-{
-    QTcpServer s;
-    if (!s.listen(QHostAddress::Any, 0))
-        return 0;
-    return s.serverPort();
-}
-
-QString stripAnsi(QString text)
-{
-    static const QRegularExpression escape(QStringLiteral("\x1b\\[[0-9;?]*[A-Za-z]"));
-    text.remove(escape);
-    text.remove(u'\r');
-    return text;
-}
 
 // The environment of a deployment: nothing but a PATH that leads nowhere.
 QProcessEnvironment bareEnvironment(const QHash<QString, QString> &extra = {})
@@ -62,58 +32,6 @@ QProcessEnvironment bareEnvironment(const QHash<QString, QString> &extra = {})
         env.insert(it.key(), it.value());
     return env;
 }
-
-// A child process whose output is collected as it comes; killed when the test ends.
-class Child
-{
-public:
-    Child()
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                         [this] { m_err += m_process.readAllStandardError(); });
-    }
-    ~Child()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    void start(const QString &program, const QStringList &arguments,
-               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-               const QString &workingDirectory = {})
-    {
-        m_process.setProcessEnvironment(env);
-        if (!workingDirectory.isEmpty())
-            m_process.setWorkingDirectory(workingDirectory);
-        m_process.start(program, arguments);
-    }
-    QString out() const { return stripAnsi(QString::fromUtf8(m_out)); }
-    QString err() const { return QString::fromUtf8(m_err); }
-    QString all() const { return out() + err(); }
-    bool waitForOutput(const QString &text)
-    {
-        return QTest::qWaitFor([&] { return all().contains(text); }, kTimeout);
-    }
-    bool waitForExit()
-    {
-        return QTest::qWaitFor([&] { return m_process.state() == QProcess::NotRunning; }, kTimeout);
-    }
-    void stop()
-    {
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        waitForExit();
-    }
-    qint64 pid() const { return m_process.processId(); }
-    int exitCode() const { return m_process.exitCode(); }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
 
 struct Run
 {

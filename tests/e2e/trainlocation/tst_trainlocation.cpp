@@ -4,6 +4,8 @@
 // wscat writes only to a terminal, so it runs under `script` and its ANSI escapes are stripped.
 // Ports are free ones, given to a copy of the sample as ${VAR}s through --var; every wait is
 // for something to show up, with a deadline.
+#include "../e2etools.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -16,88 +18,11 @@
 
 #include <csignal>
 
+using namespace E2e;
+
 namespace {
 
 const int kTimeout = 15000;
-
-QString sourceDir()
-{
-    return QString::fromUtf8(RIVULET_SOURCE_DIR);
-}
-
-QString rivulet()
-{
-    return QString::fromUtf8(RIVULET_BINARY_DIR) + QStringLiteral("/bin/rivulet");
-}
-
-// The pinned copy from tests/e2e (npm ci), else one on the PATH.
-QString wscat()
-{
-    const QString pinned = sourceDir() + QStringLiteral("/tests/e2e/node_modules/.bin/wscat");
-    if (QFileInfo(pinned).isExecutable())
-        return pinned;
-    return QStandardPaths::findExecutable(QStringLiteral("wscat"));
-}
-
-quint16 freePort()
-{
-    QTcpServer s;
-    if (!s.listen(QHostAddress::Any, 0))
-        return 0;
-    return s.serverPort();
-}
-
-QString stripAnsi(QString text)
-{
-    static const QRegularExpression escape(QStringLiteral("\x1b\\[[0-9;?]*[A-Za-z]"));
-    text.remove(escape);
-    text.remove(u'\r');
-    return text;
-}
-
-// A child process whose output is collected as it comes; killed when the test ends.
-class Child
-{
-public:
-    Child()
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                         [this] { m_err += m_process.readAllStandardError(); });
-    }
-    ~Child()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    void start(const QString &program, const QStringList &arguments)
-    {
-        m_process.start(program, arguments);
-    }
-    QString out() const { return stripAnsi(QString::fromUtf8(m_out)); }
-    QString err() const { return QString::fromUtf8(m_err); }
-    bool waitForOutput(const QString &text, bool stderrToo = true)
-    {
-        return QTest::qWaitFor(
-            [&] { return out().contains(text) || (stderrToo && err().contains(text)); }, kTimeout);
-    }
-    bool waitForExit()
-    {
-        return QTest::qWaitFor([&] { return m_process.state() == QProcess::NotRunning; }, kTimeout);
-    }
-    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
-    int exitCode() const { return m_process.exitCode(); }
-    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
-    QProcess &process() { return m_process; }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
 
 struct HttpResult
 {
