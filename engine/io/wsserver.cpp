@@ -174,6 +174,7 @@ struct WsServer::Command
 
 WsServer::WsServer(WsServerOptions options)
     : m_options(std::move(options))
+    , m_tickMs(std::max(1, m_options.flushIntervalMs))
 {}
 
 WsServer::~WsServer()
@@ -338,8 +339,10 @@ void WsServer::broadcast(int channel, Frame frame)
         c.channel = channel;
         c.frame = frame.m_data;
         m_commands.push_back(std::move(c));
-        needWake = !m_wakePending;
-        m_wakePending = true;
+        // With a flush due, the I/O thread takes the frame at that tick: no wake per event.
+        needWake = !m_wakePending && !m_flushArmed;
+        if (needWake)
+            m_wakePending = true;
     }
     if (needWake)
         wake();
@@ -402,15 +405,10 @@ void WsServer::run()
         }
         const int64_t now = nowMs();
         if (m_flushAt >= 0 && now >= m_flushAt) {
-            m_flushAt = -1;
+            // The tick: take the frames broadcast since it was armed, then write.
+            drainCommands();
             m_lastFlush = now;
-            std::vector<Client *> dirty;
-            dirty.swap(m_dirty);
-            for (Client *c : dirty) {
-                c->dirty = false;
-                if (c->fd >= 0)
-                    flush(c);
-            }
+            flushDirty();
         }
         if (!m_graveyard.empty()) {
             // Dirty entries of dead clients go with them.
@@ -795,6 +793,7 @@ void WsServer::drainCommands()
         std::lock_guard<std::mutex> lock(m_commandMutex);
         commands.swap(m_commands);
         m_wakePending = false;
+        m_flushArmed = false;
     }
     int64_t queued = 0;
     for (Command &cmd : commands) {
@@ -834,19 +833,48 @@ void WsServer::drainCommands()
     m_counters.framesQueued += queued;
     if (!m_dirty.empty()) {
         if (m_options.flushIntervalMs <= 0) {
-            std::vector<Client *> dirty;
-            dirty.swap(m_dirty);
-            for (Client *c : dirty) {
-                c->dirty = false;
-                if (c->fd >= 0)
-                    flush(c);
-            }
-        } else if (m_flushAt < 0) {
+            flushDirty();
+        } else {
             // Flush at once when the last flush was a tick ago (low rates: no added latency);
             // otherwise at the next tick (high rates: one write per client per tick).
-            m_flushAt = std::max(nowMs(), m_lastFlush + m_options.flushIntervalMs);
+            const int64_t now = nowMs();
+            if (m_flushAt < 0)
+                m_flushAt = std::max(now, m_lastFlush + m_tickMs);
+            if (m_flushAt > now) {
+                std::lock_guard<std::mutex> lock(m_commandMutex);
+                m_flushArmed = true;
+            }
         }
     }
+}
+
+void WsServer::flushDirty()
+{
+    m_flushAt = -1;
+    std::vector<Client *> dirty;
+    dirty.swap(m_dirty);
+    const auto started = std::chrono::steady_clock::now();
+    size_t frames = 0;
+    for (Client *c : dirty) {
+        c->dirty = false;
+        if (c->fd >= 0) {
+            frames += c->count;
+            flush(c);
+        }
+    }
+    if (m_options.maxFlushIntervalMs <= m_options.flushIntervalMs || dirty.empty())
+        return;
+    // Adapt the tick: lengthen it while the writes are a large share of it and each client
+    // gets less than two frames per write; shorten it when they are a small share or the
+    // writes are already full.
+    const int64_t spentUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+    const int64_t tickUs = int64_t(m_tickMs) * 1000;
+    if (spentUs * 4 >= tickUs && frames < 2 * dirty.size())
+        m_tickMs = std::min(m_tickMs * 2, m_options.maxFlushIntervalMs);
+    else if (spentUs * 8 < tickUs || frames >= 4 * dirty.size())
+        m_tickMs = std::max(m_tickMs / 2, m_options.flushIntervalMs);
 }
 
 void WsServer::closeClient(Client *c, int code, const QByteArray &reason, bool graceful)

@@ -78,6 +78,10 @@ struct WsServerOptions
     QByteArrayList subprotocols; // offered; the first one the client also asks for is chosen
     // Frames due within one tick go out in one write per client (0: write at once).
     int flushIntervalMs = 1;
+    // Under load the tick lengthens, up to this, while clients get under two frames per write
+    // and the writes take a quarter of the tick or more (fewer, fuller writes); it shortens
+    // again as the load falls. Equal to flushIntervalMs: a fixed tick.
+    int maxFlushIntervalMs = 8;
 };
 
 // A WebSocket server on its own epoll thread, built for fan-out: a frame is serialized once
@@ -164,6 +168,8 @@ private:
     std::mutex m_commandMutex;
     std::vector<Command> m_commands;
     bool m_wakePending = false;
+    // A flush is due at m_flushAt: broadcasts wait for it instead of waking the thread.
+    bool m_flushArmed = false;
 
     // I/O thread state.
     std::vector<Client *> m_byFd;
@@ -172,6 +178,8 @@ private:
     std::vector<Client *> m_dirty;
     int64_t m_flushAt = -1;
     int64_t m_lastFlush = 0;
+    int m_tickMs = 1;
+    void flushDirty();
     uint64_t m_nextId = 1;
 
     std::vector<Client *> m_graveyard;
