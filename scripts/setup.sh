@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git
-    qt6-base-dev libqt6opengl6-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev
+    qt6-base-dev libqt6opengl6-dev qt6-websockets-dev qt6-charts-dev
     qt6-svg-dev libqt6sql6-sqlite qt6-qpa-plugins libqscintilla2-qt6-dev
     libsimdjson-dev libyaml-cpp-dev libsodium-dev libssl-dev
     xvfb xauth curl ca-certificates

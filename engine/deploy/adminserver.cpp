@@ -8,8 +8,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,8 +52,9 @@ bool AdminServer::listen(const QString &host, quint16 port, QString *error)
     if (!m_listener->listenOn(host, port, error))
         return false;
     m_listener->addRoute(QStringLiteral("/admin/*"),
-                         [this](const QHttpServerRequest &request,
-                                QHttpServerResponder &responder) { handle(request, responder); });
+                         [this](const Io::HttpRequest &request, Io::HttpResponder &responder) {
+                             handle(request, responder);
+                         });
     return true;
 }
 
@@ -105,7 +104,7 @@ bool AdminServer::loadOrCreateKey(const QString &path, QByteArray *key, bool *cr
     return true;
 }
 
-void AdminServer::handle(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void AdminServer::handle(const Io::HttpRequest &request, Io::HttpResponder &responder)
 {
     const QByteArray auth = request.value("Authorization");
     if (!auth.startsWith("Bearer ") || m_key.isEmpty() || !sameKey(auth.mid(7).trimmed(), m_key)) {
@@ -118,14 +117,14 @@ void AdminServer::handle(const QHttpServerRequest &request, QHttpServerResponder
     const QString path = request.url().path();
     const auto method = request.method();
     if (path == QLatin1String("/admin/v1/apps")) {
-        if (method == QHttpServerRequest::Method::Get) {
+        if (method == Io::HttpRequest::Method::Get) {
             Io::HttpListener::respondJson(
                 responder, 200,
                 QJsonDocument(QJsonObject{{QStringLiteral("apps"), m_host.describe()}})
                     .toJson(QJsonDocument::Compact));
             return;
         }
-        if (method == QHttpServerRequest::Method::Post)
+        if (method == Io::HttpRequest::Method::Post)
             return deploy(request, responder, false);
         Io::HttpListener::respondJson(
             responder, 405, errorBody("method_not_allowed", QStringLiteral("GET or POST")),
@@ -133,7 +132,7 @@ void AdminServer::handle(const QHttpServerRequest &request, QHttpServerResponder
         return;
     }
     if (path == QLatin1String("/admin/v1/validate")) {
-        if (method == QHttpServerRequest::Method::Post)
+        if (method == Io::HttpRequest::Method::Post)
             return deploy(request, responder, true);
         Io::HttpListener::respondJson(responder, 405,
                                       errorBody("method_not_allowed", QStringLiteral("POST")),
@@ -141,7 +140,7 @@ void AdminServer::handle(const QHttpServerRequest &request, QHttpServerResponder
         return;
     }
     const QString prefix = QStringLiteral("/admin/v1/apps/");
-    if (path.startsWith(prefix) && method == QHttpServerRequest::Method::Delete) {
+    if (path.startsWith(prefix) && method == Io::HttpRequest::Method::Delete) {
         QString error;
         if (!m_host.remove(path.mid(prefix.size()), &error)) {
             Io::HttpListener::respondJson(responder, 404, errorBody("not_found", error));
@@ -157,7 +156,7 @@ void AdminServer::handle(const QHttpServerRequest &request, QHttpServerResponder
                                   errorBody("not_found", QStringLiteral("no such admin path")));
 }
 
-void AdminServer::deploy(const QHttpServerRequest &request, QHttpServerResponder &responder,
+void AdminServer::deploy(const Io::HttpRequest &request, Io::HttpResponder &responder,
                          bool validateOnly)
 {
     const QByteArray body = request.body();

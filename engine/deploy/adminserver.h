@@ -4,12 +4,11 @@
 #include <QObject>
 #include <QString>
 
-class QHttpServerRequest;
-class QHttpServerResponder;
-
 namespace Rivulet::Io {
 class HttpListener;
-}
+class HttpRequest;
+class HttpResponder;
+} // namespace Rivulet::Io
 
 namespace Rivulet::Deploy {
 
@@ -45,9 +44,8 @@ public:
     static QString defaultKeyFile();
 
 private:
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void deploy(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                bool validateOnly);
+    void handle(const Io::HttpRequest &request, Io::HttpResponder &responder);
+    void deploy(const Io::HttpRequest &request, Io::HttpResponder &responder, bool validateOnly);
 
     AppHost &m_host;
     Io::HttpListener *m_listener = nullptr;

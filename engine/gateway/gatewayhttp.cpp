@@ -8,8 +8,6 @@
 
 #include <QFile>
 #include <QHostAddress>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,7 +26,7 @@ using namespace Http;
 
 namespace {
 
-using Method = QHttpServerRequest::Method;
+using Method = Io::HttpRequest::Method;
 
 // application/x-www-form-urlencoded, with '+' as a space.
 QUrlQuery formBody(const QByteArray &body)
@@ -192,17 +190,17 @@ bool GatewayHttp::listenHttps(const QString &host, quint16 port, const QString &
     }
     m_httpsPort = server->serverPort();
     m_https = new Io::HttpListener();
-    m_https->bind(server); // takes the server
-    m_https->addRoute(
-        QStringLiteral("/*"),
-        [this](const QHttpServerRequest &r, QHttpServerResponder &s) { handle(r, s, true); });
+    m_https->bind(server, true); // takes the server
+    m_https->addRoute(QStringLiteral("/*"), [this](const Io::HttpRequest &r, Io::HttpResponder &s) {
+        handle(r, s, true);
+    });
     return true;
 }
 
 void GatewayHttp::attachHttp(Io::HttpListener *listener)
 {
     m_http = listener;
-    auto h = [this](const QHttpServerRequest &r, QHttpServerResponder &s) { handle(r, s, false); };
+    auto h = [this](const Io::HttpRequest &r, Io::HttpResponder &s) { handle(r, s, false); };
     m_httpRoutes << listener->addRoute(QStringLiteral("/oauth2/*"), h)
                  << listener->addRoute(QStringLiteral("/api/v1/*"), h)
                  << listener->addRoute(QStringLiteral("/api/v1"), h)
@@ -214,8 +212,7 @@ void GatewayHttp::attachHttp(Io::HttpListener *listener)
     }
 }
 
-void GatewayHttp::handle(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                         bool secure)
+void GatewayHttp::handle(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure)
 {
     const QString path = request.url().path();
     const Method method = request.method();
@@ -280,7 +277,7 @@ void GatewayHttp::handle(const QHttpServerRequest &request, QHttpServerResponder
 
 // ---- OAuth2 ---------------------------------------------------------------------------------
 
-void GatewayHttp::token(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void GatewayHttp::token(const Io::HttpRequest &request, Io::HttpResponder &responder)
 {
     const QList<QPair<QByteArray, QByteArray>> noStore = {{"Pragma", "no-cache"}};
     auto fail = [&](const ServiceError &e, bool basic) {
@@ -345,7 +342,7 @@ void GatewayHttp::token(const QHttpServerRequest &request, QHttpServerResponder 
     respondJson(responder, 200, o, noStore);
 }
 
-void GatewayHttp::revoke(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void GatewayHttp::revoke(const Io::HttpRequest &request, Io::HttpResponder &responder)
 {
     const QUrlQuery form = formBody(request.body());
     QString clientId;
@@ -382,8 +379,8 @@ void GatewayHttp::revoke(const QHttpServerRequest &request, QHttpServerResponder
 
 // ---- the developer REST API -----------------------------------------------------------------
 
-std::optional<Principal> GatewayHttp::caller(const QHttpServerRequest &request,
-                                             QHttpServerResponder &responder, bool secure)
+std::optional<Principal> GatewayHttp::caller(const Io::HttpRequest &request,
+                                             Io::HttpResponder &responder, bool secure)
 {
     const QByteArray authorization = header(request, "Authorization");
     // A browser session: the portal's cookie, and its CSRF token on every change.
@@ -455,7 +452,7 @@ std::optional<Principal> GatewayHttp::caller(const QHttpServerRequest &request,
     return std::nullopt;
 }
 
-void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &responder,
+void GatewayHttp::rest(const Io::HttpRequest &request, Io::HttpResponder &responder,
                        const QStringList &path, bool secure)
 {
     const Method method = request.method();
@@ -719,8 +716,8 @@ void GatewayHttp::rest(const QHttpServerRequest &request, QHttpServerResponder &
 
 // ---- analytics ------------------------------------------------------------------------------
 
-void GatewayHttp::metrics(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                          bool secure, bool json)
+void GatewayHttp::metrics(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure,
+                          bool json)
 {
     // The plain http listener is for local use (localhost by default): open, like most
     // /metrics endpoints. Over https, analytics are for a tenant's admins.

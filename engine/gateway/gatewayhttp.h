@@ -8,12 +8,11 @@
 
 #include <optional>
 
-class QHttpServerRequest;
-class QHttpServerResponder;
-
 namespace Rivulet::Io {
 class HttpListener;
-}
+class HttpRequest;
+class HttpResponder;
+} // namespace Rivulet::Io
 
 namespace Rivulet::Gateway {
 
@@ -51,28 +50,27 @@ public:
     static QByteArray sessionCookieName(bool secure);
 
 private:
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &responder, bool secure);
-    void token(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void revoke(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void rest(const QHttpServerRequest &request, QHttpServerResponder &responder,
-              const QStringList &path, bool secure);
-    void metrics(const QHttpServerRequest &request, QHttpServerResponder &responder, bool secure,
+    void handle(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure);
+    void token(const Io::HttpRequest &request, Io::HttpResponder &responder);
+    void revoke(const Io::HttpRequest &request, Io::HttpResponder &responder);
+    void rest(const Io::HttpRequest &request, Io::HttpResponder &responder, const QStringList &path,
+              bool secure);
+    void metrics(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure,
                  bool json);
-    std::optional<Principal> caller(const QHttpServerRequest &request,
-                                    QHttpServerResponder &responder, bool secure);
+    std::optional<Principal> caller(const Io::HttpRequest &request, Io::HttpResponder &responder,
+                                    bool secure);
 
     // gatewayportal.cpp
     // Serves the portal's files; tenant is "" at /devportal/.
-    void portal(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                const QString &tenant, const QString &file);
+    void portal(const Io::HttpRequest &request, Io::HttpResponder &responder, const QString &tenant,
+                const QString &file);
     // /api/v1/session: POST signs in (sets the cookie), GET tells who is signed in and the
     // CSRF token, DELETE signs out.
-    void session(const QHttpServerRequest &request, QHttpServerResponder &responder, bool secure);
+    void session(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure);
     // False (after answering 403) when a state-changing request comes from a page of another
     // origin (Origin, Sec-Fetch-Site).
-    bool sameOrigin(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                    bool secure);
-    QByteArray sessionCookie(const QHttpServerRequest &request, bool secure) const;
+    bool sameOrigin(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure);
+    QByteArray sessionCookie(const Io::HttpRequest &request, bool secure) const;
 
     struct File
     {

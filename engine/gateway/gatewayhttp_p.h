@@ -5,9 +5,9 @@
 
 #include "gateway.h"
 
+#include "engine/io/httplistener.h"
+
 #include <QByteArray>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,7 +34,7 @@ inline const Headers &securityHeaders()
 // The Content-Security-Policy of API answers (JSON, text): nothing may run or load from them.
 inline constexpr char kApiCsp[] = "default-src 'none'; frame-ancestors 'none'";
 
-inline QByteArray header(const QHttpServerRequest &r, const char *name)
+inline QByteArray header(const Io::HttpRequest &r, const char *name)
 {
     for (const auto &h : r.headers()) {
         if (h.first.compare(name, Qt::CaseInsensitive) == 0)
@@ -56,10 +56,10 @@ inline QByteArray errorBody(const QByteArray &code, const QString &message,
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-inline void respond(QHttpServerResponder &responder, int status, const QByteArray &body,
+inline void respond(Io::HttpResponder &responder, int status, const QByteArray &body,
                     const QByteArray &contentType, const Headers &headers = {})
 {
-    responder.writeStatusLine(QHttpServerResponder::StatusCode(status));
+    responder.writeStatusLine(status);
     responder.writeHeader("Content-Type", contentType);
     responder.writeHeader("Content-Length", QByteArray::number(body.size()));
     responder.writeHeader("Cache-Control", "no-store");
@@ -71,7 +71,7 @@ inline void respond(QHttpServerResponder &responder, int status, const QByteArra
     responder.writeBody(body);
 }
 
-inline void respondJson(QHttpServerResponder &responder, int status, const QJsonValue &value,
+inline void respondJson(Io::HttpResponder &responder, int status, const QJsonValue &value,
                         const Headers &headers = {})
 {
     const QByteArray body = value.isArray()
@@ -80,8 +80,7 @@ inline void respondJson(QHttpServerResponder &responder, int status, const QJson
     respond(responder, status, body, "application/json", headers);
 }
 
-inline void respondError(QHttpServerResponder &responder, const ServiceError &e,
-                         Headers headers = {})
+inline void respondError(Io::HttpResponder &responder, const ServiceError &e, Headers headers = {})
 {
     if (e.retryAfter > 0)
         headers.append({"Retry-After", QByteArray::number(e.retryAfter)});

@@ -10,8 +10,6 @@
 #include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,7 +23,7 @@ using namespace Http;
 
 namespace {
 
-using Method = QHttpServerRequest::Method;
+using Method = Io::HttpRequest::Method;
 
 // The page's policy: its own scripts, styles and images only; no inline script or style, no
 // plugins, no framing, forms and fetches to this origin only.
@@ -72,7 +70,7 @@ QByteArray GatewayHttp::sessionCookieName(bool secure)
                   : QByteArrayLiteral("rivulet_session");
 }
 
-QByteArray GatewayHttp::sessionCookie(const QHttpServerRequest &request, bool secure) const
+QByteArray GatewayHttp::sessionCookie(const Io::HttpRequest &request, bool secure) const
 {
     const QByteArray name = sessionCookieName(secure) + '=';
     for (const auto &h : request.headers()) {
@@ -87,7 +85,7 @@ QByteArray GatewayHttp::sessionCookie(const QHttpServerRequest &request, bool se
     return {};
 }
 
-bool GatewayHttp::sameOrigin(const QHttpServerRequest &request, QHttpServerResponder &responder,
+bool GatewayHttp::sameOrigin(const Io::HttpRequest &request, Io::HttpResponder &responder,
                              bool secure)
 {
     // Browsers say where a request comes from; scripts and the CLI send neither header.
@@ -136,7 +134,7 @@ const GatewayHttp::File *GatewayHttp::file(const QString &name)
     return &m_files.insert(name, file).value();
 }
 
-void GatewayHttp::portal(const QHttpServerRequest &request, QHttpServerResponder &responder,
+void GatewayHttp::portal(const Io::HttpRequest &request, Io::HttpResponder &responder,
                          const QString &tenant, const QString &path)
 {
     const QString name =
@@ -166,7 +164,7 @@ void GatewayHttp::portal(const QHttpServerRequest &request, QHttpServerResponder
         return;
     }
     const bool notModified = status == 200 && header(request, "If-None-Match") == f->etag;
-    responder.writeStatusLine(QHttpServerResponder::StatusCode(notModified ? 304 : status));
+    responder.writeStatusLine(notModified ? 304 : status);
     if (!notModified) {
         responder.writeHeader("Content-Type", f->type);
         responder.writeHeader("Content-Length", QByteArray::number(f->body.size()));
@@ -185,8 +183,7 @@ void GatewayHttp::portal(const QHttpServerRequest &request, QHttpServerResponder
 
 // ---- sessions -------------------------------------------------------------------------------
 
-void GatewayHttp::session(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                          bool secure)
+void GatewayHttp::session(const Io::HttpRequest &request, Io::HttpResponder &responder, bool secure)
 {
     const Method method = request.method();
     const DeploymentConfig &config = m_gateway.config();

@@ -46,7 +46,7 @@ public:
         m_basicAuth = m_config.boolOption("basic.auth.enabled", false);
         const QString path = url.path().isEmpty() ? QStringLiteral("/") : url.path();
         m_route = m_listener->addRoute(
-            path, [this](const QHttpServerRequest &request, QHttpServerResponder &responder) {
+            path, [this](const HttpRequest &request, HttpResponder &responder) {
                 handle(request, responder);
             });
         return true;
@@ -63,9 +63,9 @@ public:
     QString endpoint() const override { return m_url.toString(); }
 
 private:
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &responder)
+    void handle(const HttpRequest &request, HttpResponder &responder)
     {
-        if (request.method() != QHttpServerRequest::Method::Post) {
+        if (request.method() != HttpRequest::Method::Post) {
             HttpListener::respondJson(
                 responder, 405,
                 jsonError("method_not_allowed", QStringLiteral("send events with POST")),

@@ -4,8 +4,6 @@
 
 #include "engine/io/httplistener.h"
 
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -66,12 +64,12 @@ public:
         QString error;
         if (!m_listener.listenOn(QStringLiteral("127.0.0.1"), port, &error))
             return false;
-        m_listener.addRoute(QStringLiteral("/*"), [this](const QHttpServerRequest &request,
-                                                         QHttpServerResponder &responder) {
+        m_listener.addRoute(QStringLiteral("/*"), [this](const Io::HttpRequest &request,
+                                                         Io::HttpResponder &responder) {
             Request r;
-            r.method = request.method() == QHttpServerRequest::Method::Post  ? "POST"
-                       : request.method() == QHttpServerRequest::Method::Put ? "PUT"
-                                                                             : "OTHER";
+            r.method = request.method() == Io::HttpRequest::Method::Post  ? "POST"
+                       : request.method() == Io::HttpRequest::Method::Put ? "PUT"
+                                                                          : "OTHER";
             r.path = request.url().path();
             r.body = request.body();
             r.headers = request.headers();
