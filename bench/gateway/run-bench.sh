@@ -39,8 +39,8 @@ done
 PER_TOPIC=$((SUBSCRIBERS / TOPICS))
 make -s -C "$KIT/fanout-c" OUT="$KIT_OUT" >&2
 FANOUT=$KIT_OUT/fanout
-spin=() cpin=()
-((PIN)) && spin=(taskset -c 0) cpin=(taskset -c 1)
+spin=() cpin=() fpin=()
+((PIN)) && spin=(taskset -c 0) cpin=(taskset -c 1) fpin=(taskset -c 0)
 
 WORK=$(mktemp -d /tmp/rivulet-gwbench.XXXXXX)
 SERVER=
@@ -93,7 +93,7 @@ measure() { # measure LABEL FEED_RATE AUTH URL...
     done
     # The feeder starts after the subscribers connect (the clients wait for their own
     # connections, then warm up): it holds one connection of its own and the server's pid.
-    "${cpin[@]}" "$FANOUT" --url "$1" --clients 1 --duration "$DURATION" --warmup "$WARMUP" \
+    "${fpin[@]}" "$FANOUT" --url "$1" --clients 1 --duration "$DURATION" --warmup "$WARMUP" \
         --rate "$feed" --feed-url "http://127.0.0.1:$FEED_PORT/trains" --server-pid "$SERVER" \
         ${auth:+--auth "$auth"} >"$WORK/feeder.json" 2>>"$WORK/clients.err"
     wait "${pids[@]}"
