@@ -864,16 +864,17 @@ void WsServer::flushDirty()
     }
     if (m_options.maxFlushIntervalMs <= m_options.flushIntervalMs || dirty.empty())
         return;
-    // Adapt the tick: lengthen it while the writes are a large share of it and each client
-    // gets less than two frames per write; shorten it when they are a small share or the
-    // writes are already full.
+    // Adapt the tick: lengthen it while the writes take half of it or more (the thread is
+    // near saturation) and each client gets less than two frames per write; shorten it when
+    // they take under a quarter or the writes are already full. At light loads the tick stays
+    // short, so latency does not grow where throughput does not need it.
     const int64_t spentUs = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - started)
                                 .count();
     const int64_t tickUs = int64_t(m_tickMs) * 1000;
-    if (spentUs * 4 >= tickUs && frames < 2 * dirty.size())
+    if (spentUs * 2 >= tickUs && frames < 2 * dirty.size())
         m_tickMs = std::min(m_tickMs * 2, m_options.maxFlushIntervalMs);
-    else if (spentUs * 8 < tickUs || frames >= 4 * dirty.size())
+    else if (spentUs * 4 < tickUs || frames >= 4 * dirty.size())
         m_tickMs = std::max(m_tickMs / 2, m_options.flushIntervalMs);
 }
 

@@ -79,8 +79,8 @@ struct WsServerOptions
     // Frames due within one tick go out in one write per client (0: write at once).
     int flushIntervalMs = 1;
     // Under load the tick lengthens, up to this, while clients get under two frames per write
-    // and the writes take a quarter of the tick or more (fewer, fuller writes); it shortens
-    // again as the load falls. Equal to flushIntervalMs: a fixed tick.
+    // and the writes take half of the tick or more (fewer, fuller writes); it shortens again
+    // as the load falls. Equal to flushIntervalMs: a fixed tick.
     int maxFlushIntervalMs = 8;
 };
 
