@@ -113,8 +113,15 @@ Result runQuery(const QString &name, const QByteArray &app, size_t count, size_t
     std::vector<Event *> pool = makeEvents(in->layout(), poolSize, 1000, 1);
     std::vector<double> samples;
     samples.reserve(count / 64 + 1);
-    std::vector<Event *> chunk;
-    chunk.reserve(batch);
+    // Batches are cut from the pool once and re-sent, as single events are: per event the
+    // loop below only re-stamps the timestamp, as the hand-written loop does.
+    std::vector<std::vector<Event *>> chunks;
+    if (batch > 1) {
+        for (size_t at = 0; at < poolSize; at += batch)
+            chunks.emplace_back(pool.begin() + long(at),
+                                pool.begin() + long(std::min(poolSize, at + batch)));
+    }
+    size_t nextChunk = 0;
     const auto start = SteadyClock::now();
     for (size_t i = 0; i < count;) {
         if (batch <= 1) {
@@ -130,12 +137,12 @@ Result runQuery(const QString &name, const QByteArray &app, size_t count, size_t
             }
             ++i;
         } else {
-            chunk.clear();
-            for (size_t k = 0; k < batch && i < count; ++k, ++i) {
-                Event *e = pool[i % poolSize];
-                e->timestamp = 1000 + int64_t(i);
-                chunk.push_back(e);
-            }
+            std::vector<Event *> &chunk = chunks[nextChunk];
+            nextChunk = nextChunk + 1 == chunks.size() ? 0 : nextChunk + 1;
+            if (chunk.size() > count - i)
+                chunk.resize(count - i);
+            for (Event *e : chunk)
+                e->timestamp = 1000 + int64_t(i++);
             const auto t0 = SteadyClock::now();
             in->send(chunk);
             samples.push_back(
