@@ -78,9 +78,9 @@ void InputHandler::send(std::vector<Event *> &events)
     } else {
         for (Event *e : events)
             e->type = EventType::Current;
-        chunk.events = events;
+        chunk.events.swap(events); // no copy; the caller gets its vector back below
         m_junction->send(chunk);
-        events = std::move(chunk.events);
+        events.swap(chunk.events);
     }
     m_app->context().processed += qint64(events.size());
 }

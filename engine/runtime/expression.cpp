@@ -485,6 +485,24 @@ public:
         out = Value::ofBool(compare<Op, C>(C(get<L>(e->values()[m_index])), m_constant));
         return true;
     }
+    std::ptrdiff_t filterEvents(Event *const *in, size_t n, Event **out) const override
+    {
+        if (m_slot != 0)
+            return -1;
+        // One tight loop: no context, no virtual call per event. The store is unconditional
+        // and the cursor advances by the outcome, so there is no branch on the data.
+        size_t k = 0;
+        for (size_t i = 0; i < n; ++i) {
+            Event *e = in[i];
+            out[k] = e;
+            const bool data = e->type != EventType::Timer && e->type != EventType::Reset;
+            const bool pass = !data
+                              || (!e->isNull(m_index)
+                                  && compare<Op, C>(C(get<L>(e->values()[m_index])), m_constant));
+            k += pass ? 1 : 0;
+        }
+        return std::ptrdiff_t(k);
+    }
 
 private:
     int m_slot;

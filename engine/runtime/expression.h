@@ -81,6 +81,17 @@ public:
         return eval(ctx, v) && v.b;
     }
     virtual bool isConstant() const { return false; }
+    // A condition on one input event that needs no context and cannot fail (an attribute
+    // compared with a constant): copies the events of in[0..n) that pass to out, in order,
+    // and returns how many; timer and reset events pass (they are not data). Returns -1 when
+    // the condition is not of that kind, and the caller tests event by event.
+    virtual std::ptrdiff_t filterEvents(Event *const *in, size_t n, Event **out) const
+    {
+        (void)in;
+        (void)n;
+        (void)out;
+        return -1;
+    }
     // A plain read of an input event's attribute (ExpressionCompiler::attribute): the slot and
     // index it reads, so that hot loops can read the event themselves. False for the rest.
     virtual bool readsAttribute(int *slot, int *index) const

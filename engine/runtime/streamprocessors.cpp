@@ -18,6 +18,26 @@ FilterProcessor::FilterProcessor(AppContext *app, EvaluatorPtr condition, FaultH
 
 void FilterProcessor::process(EventChunk &chunk)
 {
+    const size_t count = chunk.events.size();
+    if (count > 1) {
+        // A simple condition filters the whole chunk in one loop.
+        m_out.events.resize(count);
+        const std::ptrdiff_t passed =
+            m_condition->filterEvents(chunk.events.data(), count, m_out.events.data());
+        if (passed >= 0) {
+            if (size_t(passed) == count) {
+                m_out.events.clear();
+                forward(chunk);
+            } else if (passed > 0) {
+                m_out.events.resize(size_t(passed));
+                m_out.batch = chunk.batch;
+                forward(m_out);
+            }
+            m_out.clear();
+            return;
+        }
+        m_out.events.clear();
+    }
     EvalContext ctx;
     ctx.app = m_app;
     ctx.temps = &m_temps;
