@@ -19,8 +19,9 @@ FilterProcessor::FilterProcessor(AppContext *app, EvaluatorPtr condition, FaultH
 void FilterProcessor::process(EventChunk &chunk)
 {
     const size_t count = chunk.events.size();
-    if (count > 1) {
-        // A simple condition filters the whole chunk in one loop.
+    if (count > 0) {
+        // A simple condition filters the whole chunk in one loop, without an evaluation
+        // context (a single event too).
         m_out.events.resize(count);
         const std::ptrdiff_t passed =
             m_condition->filterEvents(chunk.events.data(), count, m_out.events.data());
