@@ -14,8 +14,8 @@
 # comparing the two: what the gateway delivered as a share of the raw sink, and the server's
 # CPU per delivery of each. Subscribers are split into one
 # load-client process per topic (the client connects all its connections to one URL); one more
-# process feeds the events (POST to the app's http source). --pin puts the server on CPU 0 and
-# the clients on CPU 1. Needs a build with the rivulet binary (build/bin/rivulet) and node.
+# process feeds the events (POST to the app's http source). --pin puts the server and the
+# feeder on CPU 0 and the client processes on CPU 1. Needs a build with the rivulet binary (build/bin/rivulet) and node.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
