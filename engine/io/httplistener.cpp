@@ -1,10 +1,14 @@
 #include "httplistener.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
+#include <QTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace Rivulet::Io {
 
@@ -125,7 +129,23 @@ HttpRequest::Method methodFrom(const QByteArray &name)
 bool isTokenChar(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+           || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// A Host header that is a host and a port only: a '/', '?', '#', '@' or '\\' in it would move
+// a part of it into the URL's path, query, fragment or user info.
+bool isHostAndPort(const QByteArray &host)
+{
+    for (char c : host) {
+        if (c == '/' || c == '?' || c == '#' || c == '@' || c == '\\')
+            return false;
+    }
+    return !host.isEmpty();
 }
 
 QByteArray trimmedOws(const char *b, const char *e)
@@ -145,7 +165,7 @@ QUrl HttpRequest::url() const
 {
     if (m_url.isEmpty()) {
         QByteArray host = value("Host");
-        if (host.isEmpty())
+        if (!isHostAndPort(host))
             host = "localhost";
         m_url = QUrl::fromEncoded((m_secure ? "https://" : "http://") + host + m_target);
         if (!m_url.isValid()) // a Host header that is no host: keep path and query
@@ -186,16 +206,17 @@ void HttpResponder::writeHeader(const QByteArray &name, const QByteArray &value)
         return;
     if (m_status == 0)
         writeStatusLine(200);
+    // No CR or LF may reach the wire from a header value.
+    if (name.contains('\r') || name.contains('\n') || value.contains('\r') || value.contains('\n'))
+        return;
     if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
-        if (m_hasLength)
+        // The first one only, and none on a 1xx or 204 (RFC 9110, 8.6).
+        if (m_hasLength || m_status < 200 || m_status == 204)
             return;
         m_hasLength = true;
     } else if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
         return; // the connection's own
     }
-    // No CR or LF may reach the wire from a header value.
-    if (name.contains('\r') || name.contains('\n') || value.contains('\r') || value.contains('\n'))
-        return;
     m_out->append(name);
     m_out->append(": ");
     m_out->append(value);
@@ -233,6 +254,8 @@ public:
     {
         socket->setParent(this);
         m_peer = socket->peerAddress();
+        m_lastActivity.start();
+        listener->m_connections.insert(this);
         connect(socket, &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
         connect(socket, &QTcpSocket::disconnected, this, [this] { deleteLater(); });
         if (socket->bytesAvailable() > 0)
@@ -247,6 +270,7 @@ private:
         if (m_closing)
             return;
         m_in.append(m_socket->readAll());
+        m_lastActivity.start();
         QByteArray out;
         qsizetype pos = 0;
         const QPointer<HttpConnection> alive(this);
@@ -254,8 +278,10 @@ private:
             HttpRequest request;
             qsizetype next = pos;
             const Parse p = parse(pos, &next, &request, &out);
-            if (p == Parse::Incomplete)
+            if (p == Parse::Incomplete) {
+                pos = next; // blank lines before a request line are not kept
                 break;
+            }
             pos = next;
             if (p == Parse::Failed)
                 break;
@@ -266,7 +292,8 @@ private:
                 return;
             if (!responder.isDone()) {
                 if (out.isEmpty() || responder.m_status == 0) {
-                    HttpResponder fallback(&out, false, m_closeAfter);
+                    HttpResponder fallback(&out, request.method() == HttpRequest::Method::Head,
+                                           m_closeAfter);
                     HttpListener::respondJson(fallback, 500,
                                               "{\"error\":\"internal\",\"message\":\"the "
                                               "handler gave no answer\"}");
@@ -308,7 +335,8 @@ private:
             return Parse::Incomplete;
         const qsizetype headEnd = m_in.indexOf("\r\n\r\n", pos);
         if (headEnd < 0) {
-            if (size - pos > HttpListener::kMaxHeadBytes) {
+            // Up to 3 bytes of the empty line that ends a head of the largest size may be in.
+            if (size - pos > HttpListener::kMaxHeadBytes + 3) {
                 fail(out, 431, "the request head is larger than 64 KiB");
                 return Parse::Failed;
             }
@@ -317,6 +345,16 @@ private:
         if (headEnd - pos > HttpListener::kMaxHeadBytes) {
             fail(out, 431, "the request head is larger than 64 KiB");
             return Parse::Failed;
+        }
+        // A CR only before an LF, an LF only after a CR, and no NUL (RFC 9112, 2.2; RFC 9110,
+        // 5.5): a parser in front of this one could split the fields at them differently.
+        for (qsizetype i = pos; i < headEnd; ++i) {
+            const char c = data[i];
+            if (c == '\0' || (c == '\r' && data[i + 1] != '\n')
+                || (c == '\n' && data[i - 1] != '\r')) {
+                fail(out, 400, "a bare CR, LF or NUL in the request head");
+                return Parse::Failed;
+            }
         }
         // Request line.
         const char *line = data + pos;
@@ -329,7 +367,11 @@ private:
             return Parse::Failed;
         }
         const QByteArray version(sp2 + 1, lineEnd - sp2 - 1);
-        if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        // HTTP/1.x with a later minor version is answered as 1.1 (RFC 9112, 2.3).
+        const bool http10 = version == "HTTP/1.0";
+        if (!http10
+            && !(version.size() == 8 && version.startsWith("HTTP/1.") && version.at(7) >= '1'
+                 && version.at(7) <= '9')) {
             fail(out, version.startsWith("HTTP/") ? 505 : 400, "unsupported HTTP version");
             return Parse::Failed;
         }
@@ -347,7 +389,7 @@ private:
             return Parse::Failed;
         }
         // Header fields.
-        bool keepAlive = version == "HTTP/1.1";
+        bool keepAlive = !http10;
         bool chunked = false, expectContinue = false;
         qint64 contentLength = -1;
         const char *p = lineEnd + 2;
@@ -393,7 +435,8 @@ private:
                 else if (v.contains("keep-alive"))
                     keepAlive = true;
             } else if (name.compare("Expect", Qt::CaseInsensitive) == 0) {
-                expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
+                // Ignored from an HTTP/1.0 client, which may not know 100 (RFC 9110, 10.1.1).
+                expectContinue = !http10 && value.compare("100-continue", Qt::CaseInsensitive) == 0;
             }
             request->m_headers.append({std::move(name), std::move(value)});
             p = e + 2;
@@ -412,17 +455,46 @@ private:
         if (chunked) {
             QByteArray body;
             qsizetype q = bodyStart;
+            // The chunk-size lines and the trailers, bounded as a head is: m_in does not grow
+            // without limit on a line that never ends.
+            qsizetype framing = 0;
+            if (m_chunks.active) {
+                // The same request, continued where the last read stopped: the chunks already
+                // complete are not parsed and copied again (a large upload in many reads).
+                body = std::move(m_chunks.body);
+                q = pos + m_chunks.offset;
+                framing = m_chunks.framing;
+                m_chunks = {};
+            }
+            // When the chunked body is incomplete: remember the complete chunks and where the
+            // next size line starts.
+            auto suspend = [&, this](qsizetype lineStart, qsizetype framingBefore) {
+                m_chunks.active = true;
+                m_chunks.offset = lineStart - pos;
+                m_chunks.framing = framingBefore;
+                m_chunks.body = std::move(body);
+                return continueOrIncomplete(expectContinue, out);
+            };
             for (;;) {
+                const qsizetype framingBefore = framing;
                 const qsizetype le = m_in.indexOf("\r\n", q);
+                if (framing + (le < 0 ? size : le) - q > HttpListener::kMaxHeadBytes) {
+                    fail(out, 400, "the chunk-size lines are longer than 64 KiB");
+                    return Parse::Failed;
+                }
                 if (le < 0)
-                    return continueOrIncomplete(expectContinue, out);
+                    return suspend(q, framingBefore);
+                framing += le - q + 2;
                 bool ok = false;
                 QByteArray sizeField = m_in.mid(q, le - q);
                 const qsizetype semi = sizeField.indexOf(';');
                 if (semi >= 0)
                     sizeField.truncate(semi);
-                const qint64 chunk = sizeField.trimmed().toLongLong(&ok, 16);
-                if (!ok || chunk < 0 || sizeField.trimmed().isEmpty()) {
+                // Hex digits only: no sign, no "0x" (which a parser in front may read as 0).
+                const QByteArray digits = sizeField.trimmed();
+                ok = !digits.isEmpty() && std::all_of(digits.cbegin(), digits.cend(), isHexDigit);
+                const qint64 chunk = ok ? digits.toLongLong(&ok, 16) : -1;
+                if (!ok || chunk < 0) {
                     fail(out, 400, "malformed chunk size");
                     return Parse::Failed;
                 }
@@ -435,18 +507,23 @@ private:
                     qsizetype t = le + 2;
                     for (;;) {
                         const qsizetype te = m_in.indexOf("\r\n", t);
+                        if (framing + (te < 0 ? size : te) - t > HttpListener::kMaxHeadBytes) {
+                            fail(out, 431, "the trailers are larger than 64 KiB");
+                            return Parse::Failed;
+                        }
                         if (te < 0)
-                            return continueOrIncomplete(expectContinue, out);
+                            return suspend(q, framingBefore);
                         if (te == t) {
                             after = te + 2;
                             break;
                         }
+                        framing += te - t + 2;
                         t = te + 2;
                     }
                     break;
                 }
                 if (le + 2 + chunk + 2 > size)
-                    return continueOrIncomplete(expectContinue, out);
+                    return suspend(q, framingBefore);
                 if (m_in.at(le + 2 + chunk) != '\r' || m_in.at(le + 3 + chunk) != '\n') {
                     fail(out, 400, "malformed chunk");
                     return Parse::Failed;
@@ -477,9 +554,8 @@ private:
     {
         if (expectContinue && !m_expectContinueSent) {
             m_expectContinueSent = true;
-            // Ahead of any answer already queued would break the order: only when none is.
-            if (out->isEmpty())
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            // After the answers to the requests before it, which this read queued in out.
+            out->append("HTTP/1.1 100 Continue\r\n\r\n");
         }
         return Parse::Incomplete;
     }
@@ -492,15 +568,69 @@ private:
     bool m_closeAfter = false;
     bool m_closing = false;
     bool m_expectContinueSent = false;
+    struct
+    {
+        bool active = false;
+        qsizetype offset = 0;  // of the next chunk-size line, from the request's start
+        qsizetype framing = 0; // bytes of chunk-size lines so far
+        QByteArray body;       // the complete chunks so far
+    } m_chunks;
+    QElapsedTimer m_lastActivity;
+
+public:
+    qint64 idleMs() const { return m_lastActivity.elapsed(); }
+    // Closes the connection; one already closing (a peer that does not read what is left to
+    // write) is cut off.
+    void closeIdle()
+    {
+        m_in.clear();
+        if (m_closing) {
+            m_socket->abort();
+            deleteLater();
+            return;
+        }
+        m_closing = true;
+        m_socket->disconnectFromHost();
+    }
+    ~HttpConnection() override { m_listener->m_connections.remove(this); }
 };
 
 // ---- HttpListener -----------------------------------------------------------------------------
 
 HttpListener::HttpListener(QObject *parent)
     : QObject(parent)
-{}
+    , m_idleSweep(new QTimer(this))
+{
+    connect(m_idleSweep, &QTimer::timeout, this, [this] { closeIdleConnections(); });
+    setIdleTimeout(kDefaultIdleTimeoutMs);
+}
 
-HttpListener::~HttpListener() = default;
+void HttpListener::setIdleTimeout(int ms)
+{
+    m_idleTimeoutMs = std::max(0, ms);
+    if (m_idleTimeoutMs == 0) {
+        m_idleSweep->stop();
+        return;
+    }
+    // Swept a few times per timeout: a connection goes at most a sweep late.
+    m_idleSweep->start(std::clamp(m_idleTimeoutMs / 4, 10, 10000));
+}
+
+void HttpListener::closeIdleConnections()
+{
+    const QSet<HttpConnection *> connections = m_connections; // closing may remove some
+    for (HttpConnection *c : connections) {
+        if (c->idleMs() >= m_idleTimeoutMs)
+            c->closeIdle();
+    }
+}
+
+HttpListener::~HttpListener()
+{
+    // Before the members go: a connection takes itself out of m_connections when deleted.
+    const QSet<HttpConnection *> connections = std::exchange(m_connections, {});
+    qDeleteAll(connections);
+}
 
 bool HttpListener::listenOn(const QString &host, quint16 port, QString *error)
 {

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSet>
 #include <QString>
 #include <QUrl>
 #include <QUrlQuery>
@@ -14,6 +15,7 @@
 
 class QTcpServer;
 class QTcpSocket;
+class QTimer;
 
 namespace Rivulet::Io {
 
@@ -107,6 +109,12 @@ public:
     void removeRoute(int id);
     bool hasRoutes() const { return !m_routes.isEmpty(); }
 
+    // A connection that sends nothing for this long is closed (keep-alive connections left
+    // open, clients that stop in the middle of a request). 0: never.
+    void setIdleTimeout(int ms);
+    int idleTimeout() const { return m_idleTimeoutMs; }
+    static constexpr int kDefaultIdleTimeoutMs = 120 * 1000;
+
     static constexpr qsizetype kMaxHeadBytes = 64 * 1024;
     static constexpr qsizetype kMaxBodyBytes = 32 * 1024 * 1024;
 
@@ -117,6 +125,7 @@ private:
     friend class HttpConnection;
     void dispatch(const HttpRequest &request, HttpResponder &responder);
     void acceptFrom(QTcpServer *server, bool secure);
+    void closeIdleConnections();
 
     struct Route
     {
@@ -129,6 +138,9 @@ private:
     int m_nextId = 1;
     quint16 m_port = 0;
     QString m_host;
+    int m_idleTimeoutMs = kDefaultIdleTimeoutMs;
+    QTimer *m_idleSweep = nullptr;
+    QSet<HttpConnection *> m_connections;
 };
 
 } // namespace Rivulet::Io
