@@ -1,6 +1,7 @@
 #include "exportdialog.h"
 
 #include "engine/gateway/deploymentconfig.h"
+#include "engine/lang/shellword.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -19,7 +20,6 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QThread>
@@ -45,16 +45,6 @@ QWidget *withBrowse(QLineEdit *edit, QWidget *parent, std::function<QString()> c
     });
     layout->addWidget(browse);
     return row;
-}
-
-QString shellQuote(const QString &s)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:=@%+-]+$"));
-    if (plain.match(s).hasMatch())
-        return s;
-    QString q = s;
-    q.replace(u'\'', QLatin1String("'\\''"));
-    return u'\'' + q + u'\'';
 }
 
 } // namespace
@@ -295,25 +285,28 @@ QString ExportDialog::commandLine() const
     const Export::ExportOptions o = options();
     QStringList args{QStringLiteral("rivulet"), QStringLiteral("export")};
     for (const auto &app : o.apps)
-        args << shellQuote(app.fileName);
+        args << Rivulet::Lang::shellWord(app.fileName);
     if (!o.configPath.isEmpty())
-        args << QStringLiteral("--config") << shellQuote(o.configPath);
+        args << QStringLiteral("--config") << Rivulet::Lang::shellWord(o.configPath);
     QStringList names = o.variables.keys();
     names.sort();
     for (const QString &n : std::as_const(names))
-        args << QStringLiteral("--var") << shellQuote(n + u'=' + o.variables.value(n));
+        args << QStringLiteral("--var")
+             << Rivulet::Lang::shellWord(n + u'=' + o.variables.value(n));
     switch (o.target) {
     case Export::Target::Bundle:
-        args << QStringLiteral("--out") << shellQuote(o.out);
+        args << QStringLiteral("--out") << Rivulet::Lang::shellWord(o.out);
         if (o.tar)
             args << QStringLiteral("--tar");
         break;
     case Export::Target::Standalone:
-        args << QStringLiteral("--standalone") << QStringLiteral("--out") << shellQuote(o.out);
+        args << QStringLiteral("--standalone") << QStringLiteral("--out")
+             << Rivulet::Lang::shellWord(o.out);
         break;
     case Export::Target::Deploy:
-        args << QStringLiteral("--deploy") << shellQuote(o.deployUrl)
-             << QStringLiteral("--admin-key-file") << shellQuote(m_keyFile->text().trimmed());
+        args << QStringLiteral("--deploy") << Rivulet::Lang::shellWord(o.deployUrl)
+             << QStringLiteral("--admin-key-file")
+             << Rivulet::Lang::shellWord(m_keyFile->text().trimmed());
         break;
     }
     return args.join(u' ');

@@ -9,6 +9,7 @@
 
 #include "engine/io/iocontext.h"
 #include "engine/io/wsserver.h"
+#include "engine/lang/shellword.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -1163,21 +1164,6 @@ bool Gateway::applicationUsage(const Principal &who, const QString &applicationI
     return true;
 }
 
-namespace {
-
-// A word for a POSIX shell: as it is when it is made of safe characters, else single-quoted.
-QString shellWord(const QString &text)
-{
-    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_@%+=:,./~-]+$"));
-    if (safe.match(text).hasMatch())
-        return text;
-    QString quoted = text;
-    quoted.replace(u'\'', QLatin1String("'\\''"));
-    return u'\'' + quoted + u'\'';
-}
-
-} // namespace
-
 bool Gateway::topicConnection(const Principal &who, const QString &apiId, const QString &topic,
                               const QString &channel, const QHash<QString, QString> &parameters,
                               QJsonObject *out, ServiceError *error) const
@@ -1239,19 +1225,19 @@ bool Gateway::topicConnection(const Principal &who, const QString &apiId, const 
         const QString url = QStringLiteral("ws://%1:%2%3").arg(host).arg(wsPort()).arg(path);
         urls.insert(QStringLiteral("ws"), url);
         commands.insert(QStringLiteral("ws"),
-                        QString(QStringLiteral("wscat -c ") + shellWord(url) + header));
+                        QString(QStringLiteral("wscat -c ") + Lang::shellWord(url) + header));
     }
     if (wssPort()) {
         const QString url = QStringLiteral("wss://%1:%2%3").arg(host).arg(wssPort()).arg(path);
         urls.insert(QStringLiteral("wss"), url);
         // A self-signed certificate made here: wscat must be told to trust it.
         const bool selfSigned = m_config.certificate.isEmpty() && !m_certificatePath.isEmpty();
-        commands.insert(
-            QStringLiteral("wss"),
-            QString(QStringLiteral("wscat ")
-                    + (selfSigned ? QStringLiteral("--ca ") + shellWord(m_certificatePath) + u' '
-                                  : QString())
-                    + QStringLiteral("-c ") + shellWord(url) + header));
+        commands.insert(QStringLiteral("wss"),
+                        QString(QStringLiteral("wscat ")
+                                + (selfSigned ? QStringLiteral("--ca ")
+                                                    + Lang::shellWord(m_certificatePath) + u' '
+                                              : QString())
+                                + QStringLiteral("-c ") + Lang::shellWord(url) + header));
     }
     out->insert(QStringLiteral("api"), a->def.handle());
     out->insert(QStringLiteral("channel"), matched->name);
