@@ -803,16 +803,23 @@ bool Gateway::subscribe(const Principal &who, const QString &applicationId, cons
     return true;
 }
 
+Gateway::Sub *Gateway::visibleSubscriptionLocked(const Principal &who, const QString &id) const
+{
+    for (const auto &entry : m_subs) {
+        Sub *s = entry.second.get();
+        if (s->rec.uuid == id && s->active() && s->app && canSee(who, *s->app))
+            return s;
+    }
+    return nullptr;
+}
+
 bool Gateway::subscription(const Principal &who, const QString &id, QJsonObject *out,
                            ServiceError *error)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    for (const auto &entry : m_subs) {
-        const Sub *s = entry.second.get();
-        if (s->rec.uuid == id && s->active() && s->app && canSee(who, *s->app)) {
-            *out = subscriptionJson(*s);
-            return true;
-        }
+    if (const Sub *s = visibleSubscriptionLocked(who, id)) {
+        *out = subscriptionJson(*s);
+        return true;
     }
     *error = err(404, "not_found", QStringLiteral("no subscription '%1'").arg(id));
     return false;
@@ -823,11 +830,7 @@ bool Gateway::unsubscribe(const Principal &who, const QString &id, ServiceError 
     Sub *sub = nullptr;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        for (const auto &entry : m_subs) {
-            Sub *s = entry.second.get();
-            if (s->rec.uuid == id && s->active() && s->app && canSee(who, *s->app))
-                sub = s;
-        }
+        sub = visibleSubscriptionLocked(who, id);
     }
     if (!sub) {
         *error = err(404, "not_found", QStringLiteral("no subscription '%1'").arg(id));
@@ -1064,11 +1067,7 @@ bool Gateway::changePolicy(const Principal &who, const QString &id, const QStrin
     const ThrottlePolicy *p = nullptr;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        for (const auto &entry : m_subs) {
-            Sub *s = entry.second.get();
-            if (s->rec.uuid == id && s->active() && s->app && canSee(who, *s->app))
-                sub = s;
-        }
+        sub = visibleSubscriptionLocked(who, id);
         if (!sub) {
             *error = err(404, "not_found", QStringLiteral("no subscription '%1'").arg(id));
             return false;

@@ -247,6 +247,8 @@ private:
     Api *apiById(const QString &id) const;
     const ThrottlePolicy *policy(const QString &name) const;
     bool canSee(const Principal &who, const App &app) const;
+    // The active subscription with this id that who may see, or null (m_mutex held).
+    Sub *visibleSubscriptionLocked(const Principal &who, const QString &id) const;
     QJsonObject applicationJson(const App &app) const;
     QJsonObject subscriptionJson(const Sub &sub) const;
     QJsonObject apiJson(const Api &api) const;
