@@ -2,13 +2,13 @@
 // its files and their headers, sessions (cookie, CSRF token, Origin checks, expiry), sign-in
 // limits, and the REST operations the page uses. Time is the fixture's clock, moved by the test.
 #include "../gatewayfixture.h"
+#include "../httpexchange.h"
 
 #include "engine/gateway/gatewayhttp.h"
 
 #include <QDate>
 #include <QDateTime>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,37 +16,12 @@
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QSslCertificate>
-#include <QSslConfiguration>
 #include <QTimeZone>
 #include <QWebSocket>
 
 using namespace GatewayTest;
 
 namespace {
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QJsonObject object() const { return QJsonDocument::fromJson(body).object(); }
-    QJsonArray array() const { return QJsonDocument::fromJson(body).array(); }
-    QString error() const { return object().value(QStringLiteral("error")).toString(); }
-    QByteArray header(const char *name) const
-    {
-        for (const auto &h : headers) {
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return h.second;
-        }
-        return {};
-    }
-};
-
-QByteArray basic(const QByteArray &user, const QByteArray &password)
-{
-    return "Basic " + QByteArray(user + ':' + password).toBase64();
-}
 
 // A signed-in browser, as the gateway sees it: the cookie and the CSRF token.
 struct Browser
@@ -140,23 +115,8 @@ Reply tst_Portal::call(const QByteArray &method, const QString &path,
                          QNetworkRequest::ManualRedirectPolicy);
     for (const auto &h : headers)
         request.setRawHeader(h.first, h.second);
-    if (https) {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslCertificate::fromPath(f->gateway->certificatePath()));
-        request.setSslConfiguration(tls);
-    }
-    QNetworkReply *reply = m_net.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
-    r.headers = reply->rawHeaderPairs();
-    if (r.status == 0)
-        qWarning("no answer: %s", qPrintable(reply->errorString()));
-    delete reply;
-    return r;
+    return exchange(m_net, request, method, body,
+                    https ? f->gateway->certificatePath() : QString());
 }
 
 Browser tst_Portal::signIn(const QByteArray &user, const QByteArray &password, bool https)

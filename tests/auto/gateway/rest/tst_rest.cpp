@@ -1,42 +1,14 @@
 #include "../gatewayfixture.h"
+#include "../httpexchange.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSslCertificate>
-#include <QSslConfiguration>
 #include <QUrlQuery>
 
 using namespace GatewayTest;
-
-namespace {
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QJsonObject object() const { return QJsonDocument::fromJson(body).object(); }
-    QJsonArray array() const { return QJsonDocument::fromJson(body).array(); }
-    QByteArray header(const char *name) const
-    {
-        for (const auto &h : headers) {
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return h.second;
-        }
-        return {};
-    }
-};
-
-QByteArray basic(const QByteArray &user, const QByteArray &password)
-{
-    return "Basic " + QByteArray(user + ':' + password).toBase64();
-}
-
-} // namespace
 
 class tst_Rest : public QObject
 {
@@ -95,23 +67,8 @@ Reply tst_Rest::call(const QByteArray &method, const QString &path, const QByteA
         request.setRawHeader("Authorization", authorization);
     if (!body.isEmpty())
         request.setRawHeader("Content-Type", contentType);
-    if (https) {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslCertificate::fromPath(f->gateway->certificatePath()));
-        request.setSslConfiguration(tls);
-    }
-    QNetworkReply *reply = m_net.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
-    r.headers = reply->rawHeaderPairs();
-    if (r.status == 0)
-        qWarning("no answer: %s", qPrintable(reply->errorString()));
-    delete reply;
-    return r;
+    return exchange(m_net, request, method, body,
+                    https ? f->gateway->certificatePath() : QString());
 }
 
 void tst_Rest::tokenEndpointSpeaksRfc6749()
