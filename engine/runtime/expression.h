@@ -84,7 +84,8 @@ public:
     // A condition on one input event that needs no context and cannot fail (an attribute
     // compared with a constant): copies the events of in[0..n) that pass to out, in order,
     // and returns how many; timer and reset events pass (they are not data). Returns -1 when
-    // the condition is not of that kind, and the caller tests event by event.
+    // the condition is not of that kind, and the caller tests event by event (n == 0 asks
+    // just that).
     virtual std::ptrdiff_t filterEvents(Event *const *in, size_t n, Event **out) const
     {
         (void)in;

@@ -14,30 +14,28 @@ FilterProcessor::FilterProcessor(AppContext *app, EvaluatorPtr condition, FaultH
     : m_app(app)
     , m_condition(std::move(condition))
     , m_fault(std::move(fault))
+    , m_filtersEvents(m_condition->filterEvents(nullptr, 0, nullptr) >= 0)
 {}
 
 void FilterProcessor::process(EventChunk &chunk)
 {
     const size_t count = chunk.events.size();
-    if (count > 0) {
+    if (m_filtersEvents && count > 0) {
         // A simple condition filters the whole chunk in one loop, without an evaluation
         // context (a single event too).
         m_out.events.resize(count);
-        const std::ptrdiff_t passed =
-            m_condition->filterEvents(chunk.events.data(), count, m_out.events.data());
-        if (passed >= 0) {
-            if (size_t(passed) == count) {
-                m_out.events.clear();
-                forward(chunk);
-            } else if (passed > 0) {
-                m_out.events.resize(size_t(passed));
-                m_out.batch = chunk.batch;
-                forward(m_out);
-            }
-            m_out.clear();
-            return;
+        const auto passed =
+            size_t(m_condition->filterEvents(chunk.events.data(), count, m_out.events.data()));
+        if (passed == count) {
+            m_out.events.clear();
+            forward(chunk);
+        } else if (passed > 0) {
+            m_out.events.resize(passed);
+            m_out.batch = chunk.batch;
+            forward(m_out);
         }
-        m_out.events.clear();
+        m_out.clear();
+        return;
     }
     EvalContext ctx;
     ctx.app = m_app;

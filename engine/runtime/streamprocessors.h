@@ -25,6 +25,7 @@ private:
     FaultHandler m_fault;
     EventChunk m_out;
     TempPool m_temps;
+    bool m_filtersEvents; // the condition filters whole chunks (Evaluator::filterEvents)
 };
 
 // #log(...), #str:tokenize(...), #pol2Cart(...): stream functions. Returns null with an error
